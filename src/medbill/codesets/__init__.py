@@ -1,0 +1,1 @@
+"""Reference code sets compiled into fast, dated indexes."""

@@ -1,0 +1,1 @@
+"""The business of medical billing: money, codes, parties, coverage, encounters. Standard library only."""

@@ -1,0 +1,1 @@
+"""Pure translators between bytes and domain objects."""

@@ -27,7 +27,7 @@ class Money:
     @classmethod
     def parse(cls, text: str | int | Decimal, *, field: str | None = None) -> Money:
         """Dollars as written by a person or a file ("123.4", "$1,234.56", "-5") to Money; refuses fractions of a cent."""
-        if isinstance(text, bool) or isinstance(text, float):
+        if isinstance(text, (bool, float)):
             raise ValidationError("amounts are never floats; give a decimal string", field=field)
         raw = str(text).strip().replace(",", "").replace("$", "")
         try:

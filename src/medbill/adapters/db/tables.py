@@ -1,0 +1,281 @@
+"""The tables. Every one carries ``practice_id`` (the tenant, and the natural shard key); amounts are BIGINT cents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which stores naive text) as on PostgreSQL (timestamptz)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps are timezone-aware UTC")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _id() -> Column[Any]:
+    return Column("id", String(32), primary_key=True)
+
+
+def _practice() -> Column[Any]:
+    return Column("practice_id", String(32), ForeignKey("practices.id"), nullable=False, index=True)
+
+
+def _address(prefix: str = "", *, required: bool = False) -> list[Column[Any]]:
+    n = not required
+    return [
+        Column(f"{prefix}address_line1", String(55), nullable=n),
+        Column(f"{prefix}address_line2", String(55), nullable=True),
+        Column(f"{prefix}city", String(30), nullable=n),
+        Column(f"{prefix}state", String(2), nullable=n),
+        Column(f"{prefix}zip", String(9), nullable=n),
+    ]
+
+
+practices = Table(
+    "practices",
+    metadata,
+    _id(),
+    Column("practice_id", String(32), nullable=False),  # equal to id: every table carries practice_id
+    Column("name", String(60), nullable=False),
+    Column("npi", String(10)),
+    Column("tin", String(9)),
+    *_address(),
+    Column("phone", String(10)),
+    Column("taxonomy", String(10)),
+)
+
+providers = Table(
+    "providers",
+    metadata,
+    _id(),
+    _practice(),
+    Column("kind", String(12), nullable=False),
+    Column("last_name", String(60), nullable=False),
+    Column("first_name", String(35)),
+    Column("npi", String(10), nullable=False),
+    Column("taxonomy", String(10)),
+    Column("tin", String(9)),
+    Column("tin_kind", String(3), nullable=False),
+    Column("roles", String(60), nullable=False),  # comma-separated ProviderRole values
+    *_address(),
+    UniqueConstraint("practice_id", "npi", name="uq_providers_practice_npi"),
+)
+
+facilities = Table(
+    "facilities",
+    metadata,
+    _id(),
+    _practice(),
+    Column("name", String(60), nullable=False),
+    Column("npi", String(10)),
+    Column("place_of_service", String(2), nullable=False),
+    *_address(required=True),
+)
+
+payers = Table(
+    "payers",
+    metadata,
+    _id(),
+    _practice(),
+    Column("name", String(60), nullable=False),
+    Column("payer_code", String(80), nullable=False),  # the clearinghouse payer ID (NM1*PR09)
+    Column("claim_filing_indicator", String(2), nullable=False),
+    Column("timely_filing_days", Integer, nullable=False),
+    *_address(),
+    Column("phone", String(10)),
+)
+
+patients = Table(
+    "patients",
+    metadata,
+    _id(),
+    _practice(),
+    Column("account_number", String(20), nullable=False),
+    Column("last_name", String(60), nullable=False),
+    Column("first_name", String(35), nullable=False),
+    Column("middle_name", String(25)),
+    Column("name_suffix", String(10)),
+    Column("search_name", String(100), nullable=False),  # "last,first" lower-cased, for prefix search
+    Column("birth_date", Date, nullable=False),
+    Column("sex", String(1), nullable=False),
+    *_address(required=True),
+    Column("phone", String(10)),
+    Column("email", String(120)),
+    Column("guarantor_last_name", String(60)),
+    Column("guarantor_first_name", String(35)),
+    Column("guarantor_relationship", String(10)),
+    *_address("guarantor_"),
+    Column("guarantor_phone", String(10)),
+    UniqueConstraint("practice_id", "account_number", name="uq_patients_practice_account"),
+    Index("ix_patients_practice_search_name", "practice_id", "search_name"),
+    Index("ix_patients_practice_birth_date", "practice_id", "birth_date"),
+)
+
+coverages = Table(
+    "coverages",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("payer_id", String(32), ForeignKey("payers.id"), nullable=False),
+    Column("coverage_order", String(10), nullable=False),
+    Column("member_id", String(80), nullable=False),
+    Column("relationship", String(2), nullable=False),
+    Column("subscriber_last_name", String(60)),
+    Column("subscriber_first_name", String(35)),
+    Column("subscriber_birth_date", Date),
+    Column("subscriber_sex", String(1)),
+    *_address("subscriber_"),
+    Column("group_number", String(50)),
+    Column("plan_name", String(60)),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_to", Date),
+    Column("copay_cents", BigInteger, nullable=False),
+    Column("deductible_cents", BigInteger, nullable=False),
+    Column("coinsurance_basis_points", Integer, nullable=False),  # 20.5 % is 2050
+)
+
+encounters = Table(
+    "encounters",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("date_of_service", Date, nullable=False),
+    Column("place_of_service", String(2), nullable=False),
+    Column("rendering_provider_id", String(32), ForeignKey("providers.id"), nullable=False),
+    Column("referring_provider_id", String(32), ForeignKey("providers.id")),
+    Column("facility_id", String(32), ForeignKey("facilities.id")),
+    Column("total_charge_cents", BigInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_encounters_practice_created_at", "practice_id", "created_at"),
+)
+
+encounter_diagnoses = Table(
+    "encounter_diagnoses",
+    metadata,
+    _practice(),
+    Column("encounter_id", String(32), ForeignKey("encounters.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),  # 1 = A (primary) … 12 = L
+    Column("code", String(7), nullable=False),  # undotted ICD-10-CM
+)
+
+encounter_lines = Table(
+    "encounter_lines",
+    metadata,
+    _practice(),
+    Column("encounter_id", String(32), ForeignKey("encounters.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_number", Integer, primary_key=True),
+    Column("procedure_code", String(5), nullable=False),
+    Column("modifiers", String(11), nullable=False),  # "25,59"
+    Column("units", Integer, nullable=False),
+    Column("charge_cents", BigInteger, nullable=False),
+    Column("diagnosis_pointers", String(7), nullable=False),  # "1,2"
+    Column("note", String(80)),
+)
+
+fee_schedules = Table(
+    "fee_schedules",
+    metadata,
+    _id(),
+    _practice(),
+    Column("name", String(60), nullable=False),
+    Column("payer_id", String(32), ForeignKey("payers.id")),
+    Column("effective_from", Date, nullable=False),
+    Column("effective_to", Date),
+)
+
+fee_schedule_entries = Table(
+    "fee_schedule_entries",
+    metadata,
+    _practice(),
+    Column("fee_schedule_id", String(32), primary_key=True),
+    Column("procedure_code", String(5), primary_key=True),
+    Column("modifier", String(2), primary_key=True),
+    Column("charge_cents", BigInteger, nullable=False),
+    ForeignKeyConstraint(["fee_schedule_id"], ["fee_schedules.id"], ondelete="CASCADE"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    _id(),
+    _practice(),
+    Column("username", String(40), nullable=False, unique=True),
+    Column("display_name", String(80), nullable=False),
+    Column("role", String(12), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id(),
+    _practice(),
+    Column("user_id", String(32), ForeignKey("users.id"), nullable=False, index=True),
+    Column("name", String(60), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(10), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    _id(),
+    _practice(),
+    Column("at", UtcDateTime, nullable=False),
+    Column("user_id", String(32)),
+    Column("username", String(40), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("entity_type", String(30), nullable=False),
+    Column("entity_id", String(32)),
+    Column("source", String(80), nullable=False),
+    Column("detail", Text, nullable=False),
+    Index("ix_audit_events_entity", "practice_id", "entity_type", "entity_id"),
+    Index("ix_audit_events_practice_at", "practice_id", "at"),
+)

@@ -1,0 +1,106 @@
+"""The SQL unit of work: one connection and one transaction; repositories share it; nothing commits unless asked."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from medbill.adapters.db import mapping as m
+from medbill.adapters.db import tables as t
+from medbill.adapters.db.repositories import (
+    SqlAuditLog,
+    SqlCoverageRepository,
+    SqlEncounterRepository,
+    SqlFeeScheduleRepository,
+    SqlPatientRepository,
+    SqlPracticeRepository,
+    SqlTokenRepository,
+    SqlUserRepository,
+    _Rows,
+)
+from medbill.domain.errors import Conflict
+from medbill.domain.parties import Facility, Payer, Provider
+from medbill.services.ports import (
+    AuditLog,
+    CoverageRepository,
+    EncounterRepository,
+    FeeScheduleRepository,
+    PartyRepository,
+    PatientRepository,
+    PracticeRepository,
+    TokenRepository,
+    UserRepository,
+)
+
+
+class SqlUnitOfWork:
+    practices: PracticeRepository
+    providers: PartyRepository[Provider]
+    facilities: PartyRepository[Facility]
+    payers: PartyRepository[Payer]
+    patients: PatientRepository
+    coverages: CoverageRepository
+    encounters: EncounterRepository
+    fee_schedules: FeeScheduleRepository
+    users: UserRepository
+    tokens: TokenRepository
+    audit: AuditLog
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> Self:
+        conn = self._engine.connect()
+        conn.begin()
+        self._conn = conn
+        self.practices = SqlPracticeRepository(conn)
+        self.providers = _Rows[Provider](conn, t.providers, m.provider_values, m.provider_of, "provider")
+        self.facilities = _Rows[Facility](conn, t.facilities, m.facility_values, m.facility_of, "facility")
+        self.payers = _Rows[Payer](conn, t.payers, m.payer_values, m.payer_of, "payer")
+        self.patients = SqlPatientRepository(conn)
+        self.coverages = SqlCoverageRepository(conn)
+        self.encounters = SqlEncounterRepository(conn)
+        self.fee_schedules = SqlFeeScheduleRepository(conn)
+        self.users = SqlUserRepository(conn)
+        self.tokens = SqlTokenRepository(conn)
+        self.audit = SqlAuditLog(conn)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+        finally:
+            conn.close()
+        if isinstance(exc, IntegrityError):
+            raise Conflict("that would duplicate or orphan a record; nothing was saved") from exc
+
+    def commit(self) -> None:
+        assert self._conn is not None, "commit outside the unit of work"
+        try:
+            self._conn.commit()
+        except IntegrityError as exc:
+            raise Conflict("that would duplicate or orphan a record; nothing was saved") from exc
+        self._conn.begin()
+
+    def rollback(self) -> None:
+        assert self._conn is not None, "rollback outside the unit of work"
+        self._conn.rollback()
+        self._conn.begin()
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)

@@ -1,0 +1,61 @@
+"""The composition root: Settings (MEDBILL_* environment, .env) → engine, unit of work, hasher, clock → Deps."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import Engine
+
+from medbill.adapters.db.engine import make_engine
+from medbill.adapters.db.migrate import upgrade, upgrade_engine
+from medbill.adapters.db.uow import SqlUnitOfWorkFactory
+from medbill.adapters.passwords import Argon2PasswordHasher
+from medbill.services.base import Deps, SystemClock
+from medbill.services.ports import Clock
+
+DEFAULT_DATABASE_URL = "sqlite:///./medbill.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEDBILL_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""  # signs web session cookies; a random one per process when empty
+    cookie_secure: bool = False  # send the session cookie over HTTPS only (set it behind TLS)
+    session_minutes: int = 480
+    fast_password_hashing: bool = False  # tests only
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    settings: Settings
+    engine: Engine
+    deps: Deps
+    secret_key: str
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    deps = Deps(
+        uow=SqlUnitOfWorkFactory(engine),
+        clock=clock or SystemClock(),
+        hasher=Argon2PasswordHasher(fast=settings.fast_password_hashing),
+    )
+    return Container(
+        settings=settings, engine=engine, deps=deps, secret_key=settings.secret_key or secrets.token_urlsafe(32)
+    )
+
+
+def migrate(settings: Settings | None = None) -> None:
+    """Bring the database named by MEDBILL_DATABASE_URL to the newest schema."""
+    upgrade((settings or Settings()).database_url)
+
+
+def migrate_container(container: Container) -> None:
+    upgrade_engine(container.engine)

@@ -1,0 +1,83 @@
+"""`medbill serve` and `medbill demo`: run the web UI and API, build the demo practice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from medbill.bootstrap import Settings, build, migrate_container
+from medbill.cli.common import console, fail, print_json
+from medbill.domain.errors import MedbillError
+from medbill.domain.money import Money
+from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Serve the web UI at / and the REST API at /api/v1."""
+    import uvicorn
+
+    from medbill.server import create_app
+
+    container = build(Settings())
+    console.print(f"medbill on http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
+    try:
+        uvicorn.run(create_app(container), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        container.close()
+
+
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="serve the UI when the demo is built")] = True,
+    edi_out: Annotated[Path | None, typer.Option(help="also write every X12 file of the demo's cycle here")] = None,
+    patients: Annotated[int, typer.Option(help="how many synthetic patients")] = 220,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Build a demo practice of synthetic patients in the database (once), print a summary and the login."""
+    container = build(Settings())
+    try:
+        migrate_container(container)
+        summary = build_demo(container.deps, patients_count=patients)
+    except MedbillError as exc:
+        fail(str(exc))
+    finally:
+        container.close()
+    if edi_out is not None:
+        edi_out.mkdir(parents=True, exist_ok=True)
+    if as_json:
+        print_json(
+            {
+                "practice_id": summary.practice_id,
+                "created": summary.created,
+                "patients": summary.patients,
+                "coverages": summary.coverages,
+                "encounters": summary.encounters,
+                "total_charges": str(Money(summary.total_charges_cents)),
+                "users": sorted(DEMO_USERS),
+                "password": DEMO_PASSWORD,
+            }
+        )
+    else:
+        if summary.created:
+            console.print(f"[bold]Demo practice built[/bold] ({summary.practice_id})")
+            console.print(
+                f"  providers {summary.providers}   payers {summary.payers}   patients {summary.patients}"
+                f"   coverages {summary.coverages}"
+            )
+            console.print(f"  encounters {summary.encounters}   charges {Money(summary.total_charges_cents).display()}")
+        else:
+            console.print(f"Demo practice already present ({summary.practice_id}); nothing changed.")
+        console.print(
+            f"  sign in at http://{host}:{port}/ as [bold]biller[/bold] / [bold]{DEMO_PASSWORD}[/bold]"
+            f" (also: {', '.join(u for u in DEMO_USERS if u != 'biller')})"
+        )
+        if edi_out is not None:
+            console.print(f"  X12 files of the cycle go to {edi_out} (none yet: claims arrive with the claims issue)")
+    if serve_after:
+        serve(host=host, port=port)

@@ -1,0 +1,1 @@
+"""Background jobs (Celery task wrappers around services); in-process by default."""

@@ -1,0 +1,184 @@
+"""Recording encounters with their diagnoses and charges, and the fee schedules that price lines left without one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from medbill.domain.audit import AuditAction
+from medbill.domain.encounters import Encounter, ServiceLine, build_line
+from medbill.domain.errors import MedbillError, ValidationError
+from medbill.domain.fees import FeeSchedule, FeeScheduleEntry, price_line
+from medbill.domain.parties import ProviderRole
+from medbill.domain.users import Actor, Permission
+from medbill.services.base import Deps, record_audit
+from medbill.services.lookups import must_exist
+from medbill.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineDraft:
+    procedure_code: str
+    modifiers: tuple[str, ...] = ()
+    units: int = 1
+    charge_cents: int | None = None  # None: priced from the fee schedule in effect
+    diagnosis_pointers: tuple[int, ...] = (1,)
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EncounterDraft:
+    patient_id: str
+    date_of_service: date
+    rendering_provider_id: str
+    diagnoses: tuple[str, ...]
+    lines: tuple[LineDraft, ...]
+    place_of_service: str | None = None  # the facility's, else 11 (office)
+    referring_provider_id: str | None = None
+    facility_id: str | None = None
+
+
+def _primary_payer_on(uow: UnitOfWork, practice_id: str, patient_id: str, day: date) -> str | None:
+    active = [c for c in uow.coverages.for_patient(practice_id, patient_id) if c.is_active_on(day)]
+    active.sort(key=lambda c: c.order.rank)
+    return active[0].payer_id if active else None
+
+
+def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encounter:
+    """Check every reference and every line, price lines without a charge, and store the encounter whole or not."""
+    actor.require(Permission.ENCOUNTER_WRITE)
+    if draft.date_of_service > deps.clock.today():
+        raise ValidationError("the date of service is in the future", field="date_of_service")
+    with deps.uow() as uow:
+        pid = actor.practice_id
+        patient = must_exist(uow.patients.get, pid, draft.patient_id, "patient_id", "patient")
+        if draft.date_of_service < patient.birth_date:
+            raise ValidationError("the date of service is before the patient's birth", field="date_of_service")
+        rendering = must_exist(uow.providers.get, pid, draft.rendering_provider_id, "rendering_provider_id", "provider")
+        if ProviderRole.RENDERING not in rendering.roles:
+            raise ValidationError("that provider is not set up as a rendering provider", field="rendering_provider_id")
+        if draft.referring_provider_id:
+            must_exist(uow.providers.get, pid, draft.referring_provider_id, "referring_provider_id", "provider")
+        place = draft.place_of_service
+        if draft.facility_id:
+            facility = must_exist(uow.facilities.get, pid, draft.facility_id, "facility_id", "facility")
+            place = place or facility.place_of_service
+        payer_id = _primary_payer_on(uow, pid, patient.id, draft.date_of_service)
+        schedules = uow.fee_schedules.list(pid)
+        lines: list[ServiceLine] = []
+        for number, line in enumerate(draft.lines, 1):
+            charge = line.charge_cents
+            if charge is None:
+                try:
+                    probe = build_line(
+                        number,
+                        procedure_code=line.procedure_code,
+                        modifiers=line.modifiers,
+                        units=line.units,
+                        charge_cents=0,
+                        diagnosis_pointers=line.diagnosis_pointers,
+                        note=line.note,
+                    )
+                    charge = price_line(
+                        schedules,
+                        procedure_code=probe.procedure_code,
+                        modifiers=probe.modifiers,
+                        units=probe.units,
+                        date_of_service=draft.date_of_service,
+                        payer_id=payer_id,
+                    )
+                except MedbillError as exc:
+                    if exc.field and exc.field.startswith("lines["):
+                        raise
+                    raise exc.prefixed(f"lines[{number}]") from None
+            lines.append(
+                build_line(
+                    number,
+                    procedure_code=line.procedure_code,
+                    modifiers=line.modifiers,
+                    units=line.units,
+                    charge_cents=charge,
+                    diagnosis_pointers=line.diagnosis_pointers,
+                    note=line.note,
+                )
+            )
+        encounter = Encounter(
+            practice_id=pid,
+            patient_id=patient.id,
+            date_of_service=draft.date_of_service,
+            place_of_service=place or "11",
+            rendering_provider_id=rendering.id,
+            referring_provider_id=draft.referring_provider_id or None,
+            facility_id=draft.facility_id or None,
+            diagnoses=draft.diagnoses,
+            lines=tuple(lines),
+            created_at=deps.clock.now(),
+        )
+        uow.encounters.add(encounter)
+        record_audit(uow, deps, actor, AuditAction.CREATE, "encounter", encounter.id, f"patient={patient.id}")
+        uow.commit()
+    return encounter
+
+
+def get_encounter(deps: Deps, actor: Actor, encounter_id: str) -> Encounter:
+    actor.require(Permission.ENCOUNTER_READ)
+    with deps.uow() as uow:
+        encounter = uow.encounters.get(actor.practice_id, encounter_id)
+        record_audit(uow, deps, actor, AuditAction.READ, "encounter", encounter.id, f"patient={encounter.patient_id}")
+        uow.commit()
+    return encounter
+
+
+def list_encounters(deps: Deps, actor: Actor, *, patient_id: str | None = None, limit: int = 50) -> Sequence[Encounter]:
+    actor.require(Permission.ENCOUNTER_READ)
+    with deps.uow() as uow:
+        if patient_id:
+            found = uow.encounters.for_patient(actor.practice_id, patient_id)
+        else:
+            found = uow.encounters.recent(actor.practice_id, limit)
+        record_audit(
+            uow, deps, actor, AuditAction.SEARCH, "encounter", None, f"patient={patient_id or '*'} results={len(found)}"
+        )
+        uow.commit()
+    return found
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FeeScheduleDraft:
+    name: str
+    effective_from: date
+    effective_to: date | None = None
+    payer_id: str | None = None
+    entries: tuple[tuple[str, str, int], ...] = field(default_factory=tuple)  # (code, modifier, cents)
+
+
+def add_fee_schedule(deps: Deps, actor: Actor, draft: FeeScheduleDraft) -> FeeSchedule:
+    actor.require(Permission.SETUP_WRITE)
+    entries = []
+    for i, (code, modifier, cents) in enumerate(draft.entries, 1):
+        try:
+            entries.append(FeeScheduleEntry(procedure_code=code, modifier=modifier, charge_cents=cents))
+        except MedbillError as exc:
+            raise type(exc)(exc.message, field=f"entries[{i}]", code=exc.code) from None
+    with deps.uow() as uow:
+        if draft.payer_id:
+            must_exist(uow.payers.get, actor.practice_id, draft.payer_id, "payer_id", "payer")
+        schedule = FeeSchedule.with_entries(
+            entries,
+            practice_id=actor.practice_id,
+            name=draft.name,
+            payer_id=draft.payer_id or None,
+            effective_from=draft.effective_from,
+            effective_to=draft.effective_to,
+        )
+        uow.fee_schedules.add(schedule)
+        record_audit(uow, deps, actor, AuditAction.CREATE, "fee_schedule", schedule.id, f"entries={len(entries)}")
+        uow.commit()
+    return schedule
+
+
+def list_fee_schedules(deps: Deps, actor: Actor) -> Sequence[FeeSchedule]:
+    actor.require(Permission.SETUP_READ)
+    with deps.uow() as uow:
+        return uow.fee_schedules.list(actor.practice_id)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from medbill.domain.errors import ValidationError
 
 _CENT = Decimal("0.01")
+MAX_CENTS = 10**15  # ten trillion dollars: far above any claim, and inside BIGINT and X12 R18
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,6 +38,8 @@ class Money:
         if not value.is_finite():
             raise ValidationError(f"'{text}' is not an amount in dollars", field=field)
         cents = value * 100
+        if abs(cents) >= MAX_CENTS:
+            raise ValidationError(f"'{str(text)[:20]}' is larger than any amount medbill handles", field=field)
         if cents != cents.to_integral_value():
             raise ValidationError(f"'{text}' has a fraction of a cent", field=field)
         return cls(int(cents))

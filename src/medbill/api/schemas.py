@@ -535,3 +535,20 @@ class AuditOut(BaseModel):
     entity_id: str | None
     source: str
     detail: str
+
+
+class ProblemFieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error, as application/problem+json (RFC 9457) with medbill's stable ``code`` and the refused ``field``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str = Field(examples=["invalid_identifier"])
+    field: str | None = Field(default=None, examples=["npi", "lines[2].modifiers"])
+    errors: list[ProblemFieldError] | None = None

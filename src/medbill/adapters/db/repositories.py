@@ -383,7 +383,7 @@ class SqlAuditLog:
             stmt = stmt.where(c.entity_type == entity_type)
         if entity_id:
             stmt = stmt.where(c.entity_id == entity_id)
-        rows = self._conn.execute(stmt.order_by(c.at.desc(), c.id).limit(limit))
+        rows = self._conn.execute(stmt.order_by(c.seq.desc()).limit(limit))
         return [m.audit_of(r) for r in rows]
 
 

@@ -266,7 +266,9 @@ api_tokens = Table(
 audit_events = Table(
     "audit_events",
     metadata,
-    _id(),
+    # seq orders the log exactly as written, even for events in the same microsecond
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
     _practice(),
     Column("at", UtcDateTime, nullable=False),
     Column("user_id", String(32)),

@@ -1,11 +1,27 @@
-"""The /api/v1 routes, one module per resource."""
+"""The /api/v1 routes, one module per resource; every error response is documented as problem+json."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter
 
 from medbill.api.routes import account, encounters, patients, setup
+from medbill.api.schemas import Problem
 
-router = APIRouter()
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {"application/problem+json": {}}}
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("no token, or an unknown or revoked one"),
+    403: _problem("the user's role lacks the permission"),
+    404: _problem("nothing with that id in this practice"),
+    409: _problem("it would duplicate or contradict a record"),
+    422: _problem("a field was refused; `field` names it"),
+}
+
+router = APIRouter(responses=ERROR_RESPONSES)
 for module in (account, setup, patients, encounters):
     router.include_router(module.router)

@@ -36,6 +36,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "audit_events",
+        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=True, nullable=False),
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("practice_id", sa.String(length=32), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
@@ -47,7 +48,8 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=80), nullable=False),
         sa.Column("detail", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["practice_id"], ["practices.id"], name=op.f("fk_audit_events_practice_id_practices")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_audit_events")),
+        sa.UniqueConstraint("id", name=op.f("uq_audit_events_id")),
     )
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.create_index("ix_audit_events_entity", ["practice_id", "entity_type", "entity_id"], unique=False)

@@ -1,0 +1,126 @@
+"""The `medbill` command line as a person types it: migrate, create users and tokens, build the demo, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+MEDBILL = str(Path(sys.executable).parent / "medbill")
+
+
+def run(
+    *args: str, url: str, check: bool = True, extra_env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MEDBILL_DATABASE_URL": url, **(extra_env or {})}
+    done = subprocess.run([MEDBILL, *args], env=env, capture_output=True, text=True, timeout=300, cwd=cwd)
+    if check:
+        assert done.returncode == 0, done.stderr + done.stdout
+    return done
+
+
+def test_upgrade_users_and_tokens_from_the_command_line(database_url: str) -> None:
+    run("db", "upgrade", url=database_url)
+    practice = json.loads(run("practices", "create", "--name", "CLI Clinic", "--json", url=database_url).stdout)
+    run(
+        "users",
+        "create",
+        "--username",
+        "alice",
+        "--role",
+        "biller",
+        url=database_url,
+        extra_env={"MEDBILL_NEW_PASSWORD": "a long password"},
+    )
+    token = json.loads(run("tokens", "create", "--username", "alice", "--json", url=database_url).stdout)
+    assert token["token"].startswith("mbt_")
+    duplicate = run(
+        "users",
+        "create",
+        "--username",
+        "alice",
+        "--role",
+        "biller",
+        url=database_url,
+        check=False,
+        extra_env={"MEDBILL_NEW_PASSWORD": "a long password"},
+    )
+    assert duplicate.returncode == 1
+    assert duplicate.stderr.strip() == "error: username: that username is taken"
+    bad_role = run(
+        "users",
+        "create",
+        "--username",
+        "bob",
+        "--role",
+        "chef",
+        "--practice",
+        practice["id"],
+        url=database_url,
+        check=False,
+        extra_env={"MEDBILL_NEW_PASSWORD": "a long password"},
+    )
+    assert bad_role.returncode == 1
+    assert "role: 'chef' is not one of: admin, biller, coder, front_desk, viewer" in bad_role.stderr
+
+
+def test_upgrade_fails_in_one_line_on_an_unreachable_database(tmp_path: Path) -> None:
+    done = run("db", "upgrade", url="postgresql+psycopg://nobody@127.0.0.1:1/none", check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: could not migrate the database: OperationalError")
+    assert len(done.stderr.strip().splitlines()) <= 2
+
+
+def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    first = json.loads(
+        run("demo", "--no-serve", "--patients", "40", "--json", "--edi-out", str(tmp_path / "edi"), url=url).stdout
+    )
+    assert (first["created"], first["patients"], first["users"]) == (
+        True,
+        40,
+        ["admin", "biller", "coder", "frontdesk"],
+    )
+    assert first["coverages"] >= 40 and first["encounters"] > 0
+    assert (tmp_path / "edi").is_dir()
+    again = json.loads(run("demo", "--no-serve", "--json", url=url).stdout)
+    assert (again["created"], again["practice_id"]) == (False, first["practice_id"])
+    text = run("demo", "--no-serve", url=url).stdout
+    assert "biller / medbill-demo" in text
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_serve_answers_on_loopback(database_url: str) -> None:
+    run("db", "upgrade", url=database_url)
+    port = _free_port()
+    env = {**os.environ, "MEDBILL_DATABASE_URL": database_url}
+    server = subprocess.Popen(
+        [MEDBILL, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert response.json()["info"]["title"] == "medbill"
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/me", timeout=2).status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

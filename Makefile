@@ -39,8 +39,8 @@ demo: install
 	$(BIN)/medbill demo
 
 lint: install
-	$(BIN)/ruff check --output-format concise src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check --output-format concise src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: install
 	$(BIN)/mypy

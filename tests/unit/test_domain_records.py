@@ -164,7 +164,7 @@ def test_diagnosis_lists_are_checked(diagnoses: tuple[str, ...], field: str) -> 
 
 def _schedule(name: str, payer_id: str | None, start: date, end: date | None, fees: dict[str, int]) -> FeeSchedule:
     entries = [
-        FeeScheduleEntry(procedure_code=c.split("-")[0], modifier=(c.split("-") + [""])[1], charge_cents=v)
+        FeeScheduleEntry(procedure_code=c.split("-")[0], modifier=[*c.split("-"), ""][1], charge_cents=v)
         for c, v in fees.items()
     ]
     return FeeSchedule.with_entries(

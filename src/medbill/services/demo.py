@@ -23,9 +23,74 @@ DEMO_USERS = {  # username: (role, display name); every demo user has the same p
 }
 DEMO_PASSWORD = "medbill-demo"
 
-_LAST = ["Alder", "Birch", "Cedar", "Dunmore", "Elling", "Farrow", "Galloway", "Hartwell", "Ingram", "Jessup", "Kettering", "Lowell", "Marsh", "Norwood", "Oakley", "Pennick", "Quill", "Ridley", "Sorrel", "Thackery", "Upton", "Varga", "Whitcombe", "Yarrow", "Zeller", "Ashby", "Brandt", "Caddel", "Drury", "Eastwood"]
-_FIRST_F = ["Ada", "Beatrix", "Clara", "Delia", "Edith", "Flora", "Greta", "Hazel", "Iris", "June", "Kit", "Lena", "Mabel", "Nora", "Opal", "Pearl"]
-_FIRST_M = ["Abel", "Basil", "Cyrus", "Dane", "Emory", "Felix", "Gideon", "Hollis", "Ira", "Jasper", "Knox", "Linus", "Milo", "Nash", "Otto", "Rufus"]
+_LAST = [
+    "Alder",
+    "Birch",
+    "Cedar",
+    "Dunmore",
+    "Elling",
+    "Farrow",
+    "Galloway",
+    "Hartwell",
+    "Ingram",
+    "Jessup",
+    "Kettering",
+    "Lowell",
+    "Marsh",
+    "Norwood",
+    "Oakley",
+    "Pennick",
+    "Quill",
+    "Ridley",
+    "Sorrel",
+    "Thackery",
+    "Upton",
+    "Varga",
+    "Whitcombe",
+    "Yarrow",
+    "Zeller",
+    "Ashby",
+    "Brandt",
+    "Caddel",
+    "Drury",
+    "Eastwood",
+]
+_FIRST_F = [
+    "Ada",
+    "Beatrix",
+    "Clara",
+    "Delia",
+    "Edith",
+    "Flora",
+    "Greta",
+    "Hazel",
+    "Iris",
+    "June",
+    "Kit",
+    "Lena",
+    "Mabel",
+    "Nora",
+    "Opal",
+    "Pearl",
+]
+_FIRST_M = [
+    "Abel",
+    "Basil",
+    "Cyrus",
+    "Dane",
+    "Emory",
+    "Felix",
+    "Gideon",
+    "Hollis",
+    "Ira",
+    "Jasper",
+    "Knox",
+    "Linus",
+    "Milo",
+    "Nash",
+    "Otto",
+    "Rufus",
+]
 _STREETS = ["Maple", "Elm", "Chestnut", "Willow", "Spruce", "Juniper", "Laurel", "Aspen", "Hawthorn", "Sycamore"]
 _CITIES = (
     ("Springfield", "IL", "62701"),

@@ -9,7 +9,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine
 
 from medbill.adapters.db.engine import make_engine
-from medbill.adapters.db.migrate import upgrade, upgrade_engine
 from medbill.adapters.db.uow import SqlUnitOfWorkFactory
 from medbill.adapters.passwords import Argon2PasswordHasher
 from medbill.services.base import Deps, SystemClock
@@ -54,8 +53,12 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
 
 def migrate(settings: Settings | None = None) -> None:
     """Bring the database named by MEDBILL_DATABASE_URL to the newest schema."""
+    from medbill.adapters.db.migrate import upgrade  # Alembic loads only when a migration runs
+
     upgrade((settings or Settings()).database_url)
 
 
 def migrate_container(container: Container) -> None:
+    from medbill.adapters.db.migrate import upgrade_engine
+
     upgrade_engine(container.engine)

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
 from medbill.adapters.db import tables as t
 from medbill.domain.audit import AuditAction
-from medbill.domain.errors import Conflict, MedbillError, NotFound, PermissionDenied, ValidationError
-from medbill.services import encounters, patients, setup, users
+from medbill.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    MedbillError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from medbill.services import dashboard, encounters, patients, setup, users
 from medbill.services.encounters import EncounterDraft, LineDraft
 from medbill.services.patients import CoverageDraft, GuarantorDraft, SubscriberDraft
 from medbill.services.ports import PatientQuery
 from medbill.services.setup import AddressDraft, PayerDraft, ProviderDraft
-from tests.support import ALDER_ADDRESS, Practice, patient_draft, register_with_coverage
+from tests.support import ALDER_ADDRESS, PASSWORD, FixedClock, Practice, patient_draft, register_with_coverage
 
 
 def row_counts(p: Practice) -> dict[str, int]:
@@ -371,3 +378,40 @@ def test_address_draft_used_for_practice(practice: Practice) -> None:
         setup.get_practice(practice.container.deps, practice.admin).address
         == AddressDraft(line1="1 Main St", city="Springfield", state="IL", zip="627011234").build()
     )
+
+
+def test_signing_out_everywhere_voids_older_sessions(practice: Practice, clock: FixedClock) -> None:
+    deps = practice.container.deps
+    issued = clock.now()
+    assert users.actor_for_user(deps, practice.biller.user_id, "web", session_issued_at=issued).username == "biller"
+    clock.current += timedelta(minutes=5)
+    users.end_sessions(deps, practice.biller)
+    with pytest.raises(AuthenticationFailed, match="signed out"):
+        users.actor_for_user(deps, practice.biller.user_id, "web", session_issued_at=issued)
+    clock.current += timedelta(minutes=1)
+    fresh = users.actor_for_user(deps, practice.biller.user_id, "web", session_issued_at=clock.now())
+    assert fresh.username == "biller"
+
+
+def test_five_failed_sign_ins_lock_the_account_for_fifteen_minutes(practice: Practice, clock: FixedClock) -> None:
+    deps = practice.container.deps
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed, match="wrong password"):
+            users.authenticate(deps, username="biller", password="not it at all", source="web")
+    with pytest.raises(AuthenticationFailed, match="too many failed sign-ins"):
+        users.authenticate(deps, username="biller", password=PASSWORD, source="web")
+    clock.current += timedelta(minutes=16)
+    assert users.authenticate(deps, username="biller", password=PASSWORD, source="web").username == "biller"
+
+
+def test_home_summary_counts_today_and_names_recent_patients(practice: Practice) -> None:
+    deps = practice.container.deps
+    patient_id, _ = register_with_coverage(practice)
+    encounters.record_encounter(deps, practice.biller, _visit(practice, patient_id, LineDraft(procedure_code="99213")))
+    summary = dashboard.work_summary(deps, practice.biller)
+    assert (summary.patients, summary.encounters_today, summary.charges_today_cents) == (1, 1, 12000)
+    assert [(r.patient_name, r.provider_name, r.total_charge_cents) for r in summary.recent] == [
+        ("Alder, Ada", "Okafor, Ruth", 12000)
+    ]
+    reads = users.audit_trail(deps, practice.admin, entity_type="patient", entity_id=patient_id)
+    assert [e.action for e in reads] == [AuditAction.CREATE]

@@ -54,6 +54,7 @@ class User:
     role: Role
     password_hash: str
     active: bool = True
+    sessions_valid_after: datetime | None = None  # web sessions issued before this are void (logout everywhere)
 
     def __post_init__(self) -> None:
         username = self.username.strip().lower()

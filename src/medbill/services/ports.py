@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from medbill.domain.audit import AuditEvent
+from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter
+from medbill.domain.errors import MedbillError
 from medbill.domain.fees import FeeSchedule
 from medbill.domain.parties import Facility, Patient, Payer, Practice, Provider
 from medbill.domain.users import ApiToken, User
@@ -76,6 +78,7 @@ class EncounterRepository(Protocol):
     def get(self, practice_id: str, encounter_id: str) -> Encounter: ...
     def for_patient(self, practice_id: str, patient_id: str) -> Sequence[Encounter]: ...
     def recent(self, practice_id: str, limit: int) -> Sequence[Encounter]: ...
+    def totals_since(self, practice_id: str, since: datetime) -> tuple[int, int]: ...  # (count, cents)
     def count(self, practice_id: str) -> int: ...
 
 
@@ -108,6 +111,9 @@ class AuditLog(Protocol):
     def list(
         self, practice_id: str, *, entity_type: str | None = None, entity_id: str | None = None, limit: int = 100
     ) -> Sequence[AuditEvent]: ...
+    def count(
+        self, practice_id: str, *, entity_type: str, entity_id: str, action: AuditAction, since: datetime
+    ) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -124,6 +130,7 @@ class UnitOfWork(Protocol):
     users: UserRepository
     tokens: TokenRepository
     audit: AuditLog
+    clearinghouse_files: ClearinghouseFileRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -135,3 +142,103 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+# --- Clearinghouse: the transport port and the archive of every file sent or received -------------------------------
+
+
+class ClearinghouseError(MedbillError):
+    """A transport failed (unreachable, refused, timed out, dropped). The message names the mailbox, host and port,
+    never a secret. ``maybe_delivered`` is set when an upload failed so late that the file may have arrived."""
+
+    code = "clearinghouse_error"
+
+    def __init__(self, message: str, *, code: str | None = None, maybe_delivered: bool = False) -> None:
+        super().__init__(message, code=code)
+        self.maybe_delivered = maybe_delivered
+
+
+class HostKeyRejected(ClearinghouseError):
+    """The server presented a host key that is not the configured one (or none is configured)."""
+
+    code = "host_key_rejected"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoteFile:
+    """One file waiting on a clearinghouse's inbound side, as its listing shows it."""
+
+    name: str
+    size: int | None = None
+    modified_at: datetime | None = None  # the server's clock, UTC
+
+
+class Clearinghouse(Protocol):
+    """A mailbox at a clearinghouse, whatever the wire (SFTP, a local folder, an HTTP API, the sandbox payer).
+
+    Use it as a context manager to hold one connection for several calls; a call made outside a ``with`` block
+    opens and closes its own. Every failure of the wire is a ``ClearinghouseError``.
+    """
+
+    @property
+    def name(self) -> str: ...  # the connection's name, e.g. "acme-sftp": the archive's mailbox
+
+    @property
+    def transport(self) -> str: ...  # "sftp", "directory", "http", "sandbox"
+
+    def outbound_name(self, name: str) -> str: ...  # the remote name the mailbox's naming pattern gives ``name``
+    def send(self, remote_name: str, data: bytes) -> None: ...  # never overwrites; appears whole or not at all
+    def list_inbound(self) -> Sequence[RemoteFile]: ...
+    def fetch(self, remote_name: str) -> bytes: ...
+    def confirm_fetched(self, remote_name: str) -> None: ...  # after archiving: removes it only if so configured
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+class FileDirection(StrEnum):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class FileStatus(StrEnum):
+    SENDING = "sending"  # archived before the upload; stays so only if the outcome is unknown
+    SENT = "sent"
+    RECEIVED = "received"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClearinghouseFile:
+    """A file sent to or received from a clearinghouse, as archived (the bytes are kept beside it)."""
+
+    id: str
+    practice_id: str
+    mailbox: str
+    transport: str
+    direction: FileDirection
+    status: FileStatus
+    remote_name: str
+    x12_kind: str | None  # "837P", "999", "277CA", "835" … when recognised
+    sha256: str
+    size_bytes: int
+    created_at: datetime
+    remote_size: int | None = None
+    remote_modified_at: datetime | None = None
+
+
+class ClearinghouseFileRepository(Protocol):
+    """The archive. (practice, mailbox, direction, remote name, sha256) is unique: each file is kept once."""
+
+    def add(self, file: ClearinghouseFile, content: bytes) -> None: ...
+    def set_status(self, practice_id: str, file_id: str, status: FileStatus) -> None: ...
+    def remove(self, practice_id: str, file_id: str) -> None: ...  # only an outbound file whose send failed
+    def get(self, practice_id: str, file_id: str) -> ClearinghouseFile: ...
+    def content(self, practice_id: str, file_id: str) -> bytes: ...
+    def find(
+        self, practice_id: str, mailbox: str, direction: FileDirection, remote_name: str, sha256: str
+    ) -> ClearinghouseFile | None: ...
+    def received(self, practice_id: str, mailbox: str, remote_names: Sequence[str]) -> Sequence[ClearinghouseFile]: ...
+    def list(
+        self, practice_id: str, *, direction: FileDirection | None = None, limit: int = 100, offset: int = 0
+    ) -> Sequence[ClearinghouseFile]: ...

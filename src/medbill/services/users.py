@@ -7,6 +7,7 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied
@@ -15,6 +16,8 @@ from medbill.domain.users import Actor, ApiToken, Permission, Role, User, check_
 from medbill.services.base import Deps, record_audit
 
 TOKEN_PREFIX = "mbt_"
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
 # Verified against when a username does not exist, so a wrong username costs as long as a wrong password.
 _DUMMY_PASSWORD = "not-a-real-password-0"
 
@@ -64,12 +67,27 @@ def bootstrap_user(
 
 
 def authenticate(deps: Deps, *, username: str, password: str, source: str) -> Actor:
-    """The actor for a username and password, or AuthenticationFailed that does not say which was wrong."""
+    """The actor for a username and password, or AuthenticationFailed that does not say which was wrong.
+
+    After MAX_FAILED_LOGINS failures within LOCKOUT, the account refuses sign-ins until the window passes (the
+    count comes from the audit log, so it holds across processes and servers).
+    """
     with deps.uow() as uow:
         user = uow.users.by_username(username.strip().lower())
         if user is None:
             deps.hasher.verify(deps.hasher.hash(_DUMMY_PASSWORD), password)
             raise AuthenticationFailed("unknown username or wrong password")
+        failures = uow.audit.count(
+            user.practice_id,
+            entity_type="user",
+            entity_id=user.id,
+            action=AuditAction.LOGIN_FAILED,
+            since=deps.clock.now() - LOCKOUT,
+        )
+        if failures >= MAX_FAILED_LOGINS:
+            raise AuthenticationFailed(
+                f"too many failed sign-ins; try again in {int(LOCKOUT.total_seconds() // 60)} minutes"
+            )
         ok = user.active and deps.hasher.verify(user.password_hash, password)
         uow.audit.append(
             AuditEvent(
@@ -172,8 +190,9 @@ def audit_trail(
         return uow.audit.list(actor.practice_id, entity_type=entity_type, entity_id=entity_id, limit=limit)
 
 
-def actor_for_user(deps: Deps, user_id: str, source: str) -> Actor:
-    """The actor for a user id kept in a web session, refused when the user is gone or deactivated."""
+def actor_for_user(deps: Deps, user_id: str, source: str, *, session_issued_at: datetime | None = None) -> Actor:
+    """The actor for a user id kept in a web session, refused when the user is gone or deactivated, or when the
+    session was issued before the user signed out everywhere."""
     with deps.uow() as uow:
         try:
             user = uow.users.get(user_id)
@@ -181,7 +200,19 @@ def actor_for_user(deps: Deps, user_id: str, source: str) -> Actor:
             raise AuthenticationFailed("your session has ended; sign in again") from None
     if not user.active:
         raise AuthenticationFailed("this user is deactivated")
+    cutoff = user.sessions_valid_after
+    if cutoff is not None and session_issued_at is not None and session_issued_at < cutoff:
+        raise AuthenticationFailed("you were signed out; sign in again")
     return actor_for(user, source)
+
+
+def end_sessions(deps: Deps, actor: Actor) -> None:
+    """Sign the actor out everywhere: every web session issued until now stops working, copies included."""
+    with deps.uow() as uow:
+        user = uow.users.get(actor.user_id)
+        uow.users.update(replace(user, sessions_valid_after=deps.clock.now()))
+        record_audit(uow, deps, actor, AuditAction.LOGOUT, "user", user.id)
+        uow.commit()
 
 
 def bootstrap_token(deps: Deps, *, username: str, name: str, source: str = "cli") -> tuple[ApiToken, str]:

@@ -283,6 +283,7 @@ def user_values(u: User) -> Values:
         "role": u.role.value,
         "password_hash": u.password_hash,
         "active": u.active,
+        "sessions_valid_after": u.sessions_valid_after,
     }
 
 
@@ -296,6 +297,7 @@ def user_of(row: Row[Any]) -> User:
         role=Role(m["role"]),
         password_hash=m["password_hash"],
         active=m["active"],
+        sessions_valid_after=m["sessions_valid_after"],
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Row, Table, func, insert, select, update
 
 from medbill.adapters.db import mapping as m
 from medbill.adapters.db import tables as t
-from medbill.domain.audit import AuditEvent
+from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter, ServiceLine
 from medbill.domain.errors import NotFound
@@ -236,6 +236,14 @@ class SqlEncounterRepository:
         ).all()
         return self._load(practice_id, rows)
 
+    def totals_since(self, practice_id: str, since: datetime) -> tuple[int, int]:
+        c = t.encounters.c
+        stmt = select(func.count(), func.coalesce(func.sum(c.total_charge_cents), 0)).where(
+            c.practice_id == practice_id, c.created_at >= since
+        )
+        count, cents = self._conn.execute(stmt).one()
+        return int(count), int(cents)
+
     def count(self, practice_id: str) -> int:
         stmt = select(func.count()).select_from(t.encounters).where(t.encounters.c.practice_id == practice_id)
         return int(self._conn.execute(stmt).scalar_one())
@@ -373,6 +381,17 @@ class SqlAuditLog:
 
     def append(self, event: AuditEvent) -> None:
         self._conn.execute(insert(t.audit_events).values(m.audit_values(event)))
+
+    def count(self, practice_id: str, *, entity_type: str, entity_id: str, action: AuditAction, since: datetime) -> int:
+        c = t.audit_events.c
+        stmt = select(func.count()).where(
+            c.practice_id == practice_id,
+            c.entity_type == entity_type,
+            c.entity_id == entity_id,
+            c.action == action.value,
+            c.at >= since,
+        )
+        return int(self._conn.execute(stmt).scalar_one())
 
     def list(
         self, practice_id: str, *, entity_type: str | None = None, entity_id: str | None = None, limit: int = 100

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -248,6 +249,7 @@ users = Table(
     Column("role", String(12), nullable=False),
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False),
+    Column("sessions_valid_after", UtcDateTime),
 )
 
 api_tokens = Table(
@@ -280,4 +282,36 @@ audit_events = Table(
     Column("detail", Text, nullable=False),
     Index("ix_audit_events_entity", "practice_id", "entity_type", "entity_id"),
     Index("ix_audit_events_practice_at", "practice_id", "at"),
+)
+
+# Every file sent to or received from a clearinghouse, kept once: the unique key is what "fetched already" means.
+clearinghouse_files = Table(
+    "clearinghouse_files",
+    metadata,
+    _id(),
+    _practice(),
+    Column("mailbox", String(60), nullable=False),  # the clearinghouse connection's name
+    Column("transport", String(20), nullable=False),  # sftp, directory, http, sandbox
+    Column("direction", String(8), nullable=False),  # outbound, inbound
+    Column("status", String(10), nullable=False),  # sending, sent, received
+    Column("remote_name", String(255), nullable=False),
+    Column("x12_kind", String(8)),  # 837P, 999, 277CA, 835 … when recognised
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("remote_size", BigInteger),
+    Column("remote_modified_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint(
+        "practice_id", "mailbox", "direction", "remote_name", "sha256", name="uq_clearinghouse_files_once"
+    ),
+    Index("ix_clearinghouse_files_practice_created_at", "practice_id", "created_at"),
+)
+
+# The bytes, apart from the listing columns so that lists never drag them along (and they can move to object storage).
+clearinghouse_file_contents = Table(
+    "clearinghouse_file_contents",
+    metadata,
+    Column("file_id", String(32), ForeignKey("clearinghouse_files.id", ondelete="CASCADE"), primary_key=True),
+    _practice(),
+    Column("content", LargeBinary, nullable=False),
 )

@@ -164,6 +164,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=12), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("sessions_valid_after", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["practice_id"], ["practices.id"], name=op.f("fk_users_practice_id_practices")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),

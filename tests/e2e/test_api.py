@@ -268,3 +268,38 @@ def test_openapi_document_declares_every_route_with_problem_errors(api: tuple[Sc
     for path in paths.values():
         for operation in path.values():
             assert "application/problem+json" in operation["responses"]["422"]["content"]
+
+
+def test_appointments_through_the_api(api: tuple[SchemaCheckedClient, Practice]) -> None:
+    client, practice = api
+    patient = client.call("POST", "/patients", json=PATIENT).json()
+    made = client.call(
+        "POST",
+        "/appointments",
+        json={
+            "patient_id": patient["id"],
+            "starts_at": "2026-11-27T09:30:00-05:00",
+            "provider_id": practice.provider_id,
+            "visit_type": "new_patient",
+            "services": [{"procedure_code": "99203"}, {"procedure_code": "36415"}],
+        },
+    )
+    assert made.status_code == 201, made.text
+    day = client.call("GET", "/appointments", params={"date": "2026-11-27"}).json()
+    assert [(a["id"], a["starts_at"], [s["procedure_code"] for s in a["services"]]) for a in day] == [
+        (made.json()["id"], "2026-11-27T14:30:00Z", ["99203", "36415"])
+    ]
+    moved = client.call(
+        "POST",
+        "/appointments/{appointment_id}/status",
+        path={"appointment_id": made.json()["id"]},
+        json={"status": "no_show"},
+    )
+    assert moved.json()["status"] == "no_show"
+    refused = client.call(
+        "POST",
+        "/appointments/{appointment_id}/status",
+        path={"appointment_id": made.json()["id"]},
+        json={"status": "checked_in"},
+    )
+    assert (refused.status_code, refused.json()["code"]) == (409, "invalid_transition")

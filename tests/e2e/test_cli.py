@@ -94,6 +94,26 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
     assert (again["created"], again["practice_id"]) == (False, first["practice_id"])
     text = run("demo", "--no-serve", url=url).stdout
     assert "biller / medbill-demo" in text
+    day = json.loads(run("appointments", "list", "--date", "tomorrow", "--json", url=url).stdout)
+    assert len(day["appointments"]) == first["appointments_tomorrow"] == 24
+    starts = [a["starts_at"] for a in day["appointments"]]
+    assert starts == sorted(starts)
+    account = day["appointments"][0]["account_number"]
+    made = run(
+        "appointments",
+        "create",
+        "--patient",
+        account,
+        "--at",
+        f"{day['date']}T20:00:00+00:00",
+        "--provider",
+        "0000000000",
+        "--visit-type",
+        "established",
+        url=url,
+        check=False,
+    )
+    assert (made.returncode, made.stderr.strip()) == (1, "error: no provider with NPI 0000000000 in this practice")
 
 
 def _free_port() -> int:

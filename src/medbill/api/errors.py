@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from medbill.domain.errors import (
     AuthenticationFailed,
+    ClearinghouseError,
     CodeSetError,
     Conflict,
     FormatError,
@@ -31,10 +32,13 @@ _STATUS: list[tuple[type[MedbillError], int]] = [
     (ValidationError, 422),
     (CodeSetError, 422),
     (FormatError, 422),
+    (ClearinghouseError, 502),  # the clearinghouse, not the caller, failed
 ]
 
 
 def status_for(exc: MedbillError) -> int:
+    if isinstance(exc, ClearinghouseError) and exc.code == "clearinghouse_conflict":
+        return 409
     if isinstance(exc, NotFound):
         # A missing thing named in the path is 404; a body field naming a missing thing is bad input.
         return 422 if exc.field else 404

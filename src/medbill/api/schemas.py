@@ -7,11 +7,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from medbill.domain.appointments import Appointment
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter, dotted
 from medbill.domain.fees import FeeSchedule
 from medbill.domain.money import Money, parse_cents
 from medbill.domain.parties import Address, Facility, Patient, Payer, Practice, Provider
+from medbill.services.appointments import AppointmentDraft
 from medbill.services.encounters import EncounterDraft, FeeScheduleDraft, LineDraft
 from medbill.services.patients import CoverageDraft, GuarantorDraft, PatientDraft, SubscriberDraft
 from medbill.services.setup import AddressDraft, FacilityDraft, PayerDraft, ProviderDraft
@@ -552,3 +554,76 @@ class Problem(BaseModel):
     code: str = Field(examples=["invalid_identifier"])
     field: str | None = Field(default=None, examples=["npi", "lines[2].modifiers"])
     errors: list[ProblemFieldError] | None = None
+
+
+class PlannedServiceIn(Strict):
+    procedure_code: str = Field(examples=["99213"])
+    units: int = 1
+    modifiers: list[str] = Field(default_factory=list)
+
+
+class AppointmentIn(Strict):
+    patient_id: str
+    starts_at: datetime = Field(description="with its UTC offset, e.g. 2026-11-27T09:30:00-05:00")
+    minutes: int = 15
+    provider_id: str
+    facility_id: str | None = None
+    visit_type: str = Field(
+        examples=["established"],
+        description="new_patient, established, annual_wellness, preventive, procedure, telehealth or follow_up",
+    )
+    services: list[PlannedServiceIn] = Field(default_factory=list)
+    note: str | None = None
+
+    def draft(self) -> AppointmentDraft:
+        return AppointmentDraft(
+            patient_id=self.patient_id,
+            starts_at=self.starts_at,
+            minutes=self.minutes,
+            provider_id=self.provider_id,
+            facility_id=self.facility_id,
+            visit_type=self.visit_type,
+            services=tuple((s.procedure_code, s.units, tuple(s.modifiers)) for s in self.services),
+            note=self.note,
+        )
+
+
+class PlannedServiceOut(BaseModel):
+    procedure_code: str
+    units: int
+    modifiers: list[str]
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    patient_id: str
+    starts_at: datetime
+    minutes: int
+    provider_id: str
+    facility_id: str | None
+    visit_type: str
+    status: str
+    services: list[PlannedServiceOut]
+    note: str | None
+
+    @classmethod
+    def of(cls, a: Appointment) -> AppointmentOut:
+        return cls(
+            id=a.id,
+            patient_id=a.patient_id,
+            starts_at=a.starts_at,
+            minutes=a.minutes,
+            provider_id=a.provider_id,
+            facility_id=a.facility_id,
+            visit_type=a.visit_type.value,
+            status=a.status.value,
+            note=a.note,
+            services=[
+                PlannedServiceOut(procedure_code=s.procedure_code, units=s.units, modifiers=list(s.modifiers))
+                for s in a.services
+            ],
+        )
+
+
+class AppointmentStatusIn(Strict):
+    status: str = Field(examples=["checked_in"], description="checked_in, completed, cancelled or no_show")

@@ -64,7 +64,8 @@ def practices_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
             console.print(f"{p.id}  {p.name}")
 
 
-def _practice_id(given: str | None) -> str:
+def practice_id_for(given: str | None) -> str:
+    """The practice a command acts in: the one named by id or name, or the only one there is."""
     with container() as c:
         found = setup.list_practices(c.deps)
     if given:
@@ -86,7 +87,7 @@ def users_create(
     password: Annotated[str | None, typer.Option(help="default: $MEDBILL_NEW_PASSWORD, else asked")] = None,
 ) -> None:
     """Create a user in a practice."""
-    practice_id = _practice_id(practice)
+    practice_id = practice_id_for(practice)
     secret = (
         password
         or os.environ.get("MEDBILL_NEW_PASSWORD")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import admin, codes, run, x12
+from medbill.cli import admin, appointments, codes, run, x12
 
 app = typer.Typer(help="medbill: medical billing and coding.", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.practices_app, name="practices")
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
+app.add_typer(appointments.app, name="appointments")
 app.add_typer(codes.app, name="codes")
 app.add_typer(x12.app, name="x12")
 app.command("serve")(run.serve)

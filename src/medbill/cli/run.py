@@ -59,6 +59,7 @@ def demo(
                 "coverages": summary.coverages,
                 "encounters": summary.encounters,
                 "total_charges": str(Money(summary.total_charges_cents)),
+                "appointments_tomorrow": summary.appointments,
                 "users": sorted(DEMO_USERS),
                 "password": DEMO_PASSWORD,
             }
@@ -70,7 +71,10 @@ def demo(
                 f"  providers {summary.providers}   payers {summary.payers}   patients {summary.patients}"
                 f"   coverages {summary.coverages}"
             )
-            console.print(f"  encounters {summary.encounters}   charges {Money(summary.total_charges_cents).display()}")
+            console.print(
+                f"  encounters {summary.encounters}   charges {Money(summary.total_charges_cents).display()}"
+                f"   appointments tomorrow {summary.appointments}"
+            )
         else:
             console.print(f"Demo practice already present ({summary.practice_id}); nothing changed.")
         console.print(

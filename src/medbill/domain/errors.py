@@ -9,7 +9,9 @@
     ├── AuthenticationFailed          authentication_failed bad credentials, expired or revoked token
     ├── PermissionDenied              permission_denied     the role lacks the permission the service needs
     ├── CodeSetError                  code_set_error        a code is unknown, malformed, not billable or not valid then
-    └── FormatError                   format_error          a file (X12, CSV…) could not be read; says where
+    ├── FormatError                   format_error          a file (X12, CSV…) could not be read; says where
+    └── ClearinghouseError            clearinghouse_error   a transport failed (unreachable, refused, dropped)
+        └── HostKeyRejected           host_key_rejected     the server's host key is not the configured one
 
 Every error has `code` (stable, for machines), `message` (for people) and `field` (the input that was
 refused, dotted for nested input such as ``lines[2].modifiers``), so a door can show it next to the field.
@@ -74,3 +76,20 @@ class CodeSetError(MedbillError):
 
 class FormatError(MedbillError):
     code = "format_error"
+
+
+class ClearinghouseError(MedbillError):
+    """A transport failed (unreachable, refused, timed out, dropped). The message names the mailbox, host and port,
+    never a secret. ``maybe_delivered`` is set when an upload failed so late that the file may have arrived."""
+
+    code = "clearinghouse_error"
+
+    def __init__(self, message: str, *, code: str | None = None, maybe_delivered: bool = False) -> None:
+        super().__init__(message, code=code)
+        self.maybe_delivered = maybe_delivered
+
+
+class HostKeyRejected(ClearinghouseError):
+    """The server presented a host key that is not the configured one (or none is configured)."""
+
+    code = "host_key_rejected"

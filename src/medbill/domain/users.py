@@ -27,6 +27,7 @@ class Permission(StrEnum):
     ENCOUNTER_WRITE = "encounter.write"
     SETUP_READ = "setup.read"  # providers, facilities, payers, fee schedules
     SETUP_WRITE = "setup.write"
+    CLAIMS_SUBMIT = "claims.submit"  # send files to and poll a clearinghouse
     USER_ADMIN = "user.admin"
     AUDIT_READ = "audit.read"
 
@@ -37,7 +38,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.BILLER: frozenset(
         _READ
-        | {Permission.PATIENT_WRITE, Permission.COVERAGE_WRITE, Permission.ENCOUNTER_WRITE, Permission.SETUP_WRITE}
+        | {
+            Permission.PATIENT_WRITE,
+            Permission.COVERAGE_WRITE,
+            Permission.ENCOUNTER_WRITE,
+            Permission.SETUP_WRITE,
+            Permission.CLAIMS_SUBMIT,
+        }
     ),
     Role.CODER: frozenset(_READ | {Permission.ENCOUNTER_WRITE}),
     Role.FRONT_DESK: frozenset(_READ | {Permission.PATIENT_WRITE, Permission.COVERAGE_WRITE}),

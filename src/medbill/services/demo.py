@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from medbill.domain.identifiers import npi_check_digit
+from medbill.domain.parties import Provider
 from medbill.domain.users import Actor, Role
-from medbill.services import encounters, patients, setup, users
+from medbill.services import appointments, encounters, patients, setup, users
+from medbill.services.appointments import AppointmentDraft
 from medbill.services.base import Deps
 from medbill.services.encounters import EncounterDraft, FeeScheduleDraft, LineDraft
 from medbill.services.patients import CoverageDraft, GuarantorDraft, PatientDraft, SubscriberDraft
+from medbill.services.ports import PatientQuery
 from medbill.services.setup import AddressDraft, FacilityDraft, PayerDraft, ProviderDraft
 
 DEMO_PRACTICE = "Riverbend Family Medicine (demo)"
@@ -146,6 +149,7 @@ class DemoSummary:
     coverages: int
     encounters: int
     total_charges_cents: int
+    appointments: int = 0
 
 
 def make_npi(rng: random.Random, kind: str) -> str:
@@ -266,7 +270,7 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> De
         ),
     )
 
-    counts = {"patients": 0, "coverages": 0, "encounters": 0, "charges": 0}
+    counts = {"patients": 0, "coverages": 0, "encounters": 0, "charges": 0, "appointments": 0}
     for n in range(patients_count):
         sex = rng.choice("FM")
         first = rng.choice(_FIRST_F if sex == "F" else _FIRST_M)
@@ -356,6 +360,7 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> De
             )
             counts["encounters"] += 1
             counts["charges"] += encounter.total_charge_cents
+    counts["appointments"] = _schedule_tomorrow(deps, actor, rng, doctors, facility.id)
     return DemoSummary(
         practice.id,
         True,
@@ -365,4 +370,38 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> De
         counts["coverages"],
         counts["encounters"],
         counts["charges"],
+        counts["appointments"],
     )
+
+
+_PLANS: tuple[tuple[str, tuple[tuple[str, int, tuple[str, ...]], ...]], ...] = (
+    ("established", (("99213", 1, ()),)),
+    ("established", (("99214", 1, ()), ("83036", 1, ()))),
+    ("new_patient", (("99203", 1, ()),)),
+    ("preventive", (("99396", 1, ()), ("36415", 1, ()))),
+    ("follow_up", (("99212", 1, ()),)),
+    ("procedure", (("97110", 2, ("GP",)),)),
+)
+
+
+def _schedule_tomorrow(deps: Deps, actor: Actor, rng: random.Random, doctors: list[Provider], facility_id: str) -> int:
+    """A morning of appointments tomorrow, 09:00–12:00 in the practice's (US Central) clinic hours."""
+    tomorrow = deps.clock.today() + timedelta(days=1)
+    found = patients.search_patients(deps, actor, PatientQuery(limit=500))
+    chosen = rng.sample(list(found), k=min(24, len(found)))
+    for slot, patient in enumerate(chosen):
+        visit, services = rng.choice(_PLANS)
+        starts = datetime.combine(tomorrow, time(15, 0), tzinfo=UTC) + timedelta(minutes=15 * (slot // len(doctors)))
+        appointments.schedule_appointment(
+            deps,
+            actor,
+            AppointmentDraft(
+                patient_id=patient.id,
+                starts_at=starts,
+                provider_id=doctors[slot % len(doctors)].id,
+                facility_id=facility_id,
+                visit_type=visit,
+                services=services,
+            ),
+        )
+    return len(chosen)

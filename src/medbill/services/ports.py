@@ -9,10 +9,10 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from medbill.domain.appointments import Appointment
 from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter
-from medbill.domain.errors import MedbillError
 from medbill.domain.fees import FeeSchedule
 from medbill.domain.parties import Facility, Patient, Payer, Practice, Provider
 from medbill.domain.users import ApiToken, User
@@ -116,6 +116,13 @@ class AuditLog(Protocol):
     ) -> int: ...
 
 
+class AppointmentRepository(Protocol):
+    def add(self, appointment: Appointment) -> None: ...
+    def update(self, appointment: Appointment) -> None: ...
+    def get(self, practice_id: str, appointment_id: str) -> Appointment: ...
+    def on_day(self, practice_id: str, day: date) -> Sequence[Appointment]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through its repositories commits together or not at all."""
 
@@ -131,6 +138,7 @@ class UnitOfWork(Protocol):
     tokens: TokenRepository
     audit: AuditLog
     clearinghouse_files: ClearinghouseFileRepository
+    appointments: AppointmentRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -145,23 +153,6 @@ class UnitOfWorkFactory(Protocol):
 
 
 # --- Clearinghouse: the transport port and the archive of every file sent or received -------------------------------
-
-
-class ClearinghouseError(MedbillError):
-    """A transport failed (unreachable, refused, timed out, dropped). The message names the mailbox, host and port,
-    never a secret. ``maybe_delivered`` is set when an upload failed so late that the file may have arrived."""
-
-    code = "clearinghouse_error"
-
-    def __init__(self, message: str, *, code: str | None = None, maybe_delivered: bool = False) -> None:
-        super().__init__(message, code=code)
-        self.maybe_delivered = maybe_delivered
-
-
-class HostKeyRejected(ClearinghouseError):
-    """The server presented a host key that is not the configured one (or none is configured)."""
-
-    code = "host_key_rejected"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

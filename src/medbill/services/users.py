@@ -58,12 +58,16 @@ def create_user(deps: Deps, actor: Actor, *, username: str, display_name: str, r
     return _create_user(deps, actor.practice_id, username, display_name, role, password, actor)
 
 
+def operator(practice_id: str, source: str = "cli") -> Actor:
+    """The actor for someone with direct access to the database and the command line (not a signed-in user)."""
+    return Actor(user_id="", username="operator", practice_id=practice_id, role=Role.ADMIN, source=source)
+
+
 def bootstrap_user(
     deps: Deps, *, practice_id: str, username: str, display_name: str, role: str, password: str, source: str = "cli"
 ) -> User:
     """An operator with access to the database (``medbill users create``) adds a user; audited as the operator."""
-    operator = Actor(user_id="", username="operator", practice_id=practice_id, role=Role.ADMIN, source=source)
-    return _create_user(deps, practice_id, username, display_name, role, password, operator)
+    return _create_user(deps, practice_id, username, display_name, role, password, operator(practice_id, source))
 
 
 def authenticate(deps: Deps, *, username: str, password: str, source: str) -> Actor:

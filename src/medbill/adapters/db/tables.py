@@ -315,3 +315,30 @@ clearinghouse_file_contents = Table(
     _practice(),
     Column("content", LargeBinary, nullable=False),
 )
+
+appointments = Table(
+    "appointments",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("provider_id", String(32), ForeignKey("providers.id"), nullable=False),
+    Column("facility_id", String(32), ForeignKey("facilities.id")),
+    Column("visit_type", String(20), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("note", String(200)),
+    Index("ix_appointments_practice_starts_at", "practice_id", "starts_at"),
+)
+
+appointment_services = Table(
+    "appointment_services",
+    metadata,
+    _practice(),
+    Column("appointment_id", String(32), ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("procedure_code", String(5), nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("modifiers", String(11), nullable=False),
+)

@@ -10,6 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from medbill.adapters.db import mapping as m
 from medbill.adapters.db import tables as t
+from medbill.adapters.db.appointments import SqlAppointmentRepository
+from medbill.adapters.db.files import SqlClearinghouseFileRepository
 from medbill.adapters.db.repositories import (
     SqlAuditLog,
     SqlCoverageRepository,
@@ -24,7 +26,9 @@ from medbill.adapters.db.repositories import (
 from medbill.domain.errors import Conflict
 from medbill.domain.parties import Facility, Payer, Provider
 from medbill.services.ports import (
+    AppointmentRepository,
     AuditLog,
+    ClearinghouseFileRepository,
     CoverageRepository,
     EncounterRepository,
     FeeScheduleRepository,
@@ -48,6 +52,8 @@ class SqlUnitOfWork:
     users: UserRepository
     tokens: TokenRepository
     audit: AuditLog
+    clearinghouse_files: ClearinghouseFileRepository
+    appointments: AppointmentRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -68,6 +74,8 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(conn)
         self.tokens = SqlTokenRepository(conn)
         self.audit = SqlAuditLog(conn)
+        self.clearinghouse_files = SqlClearinghouseFileRepository(conn)
+        self.appointments = SqlAppointmentRepository(conn)
         return self
 
     def __exit__(

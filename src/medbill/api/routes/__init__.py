@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from medbill.api.routes import account, encounters, patients, setup
+from medbill.api.routes import account, appointments, encounters, patients, setup
 from medbill.api.schemas import Problem
 
 
@@ -23,5 +23,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(responses=ERROR_RESPONSES)
-for module in (account, setup, patients, encounters):
+for module in (account, setup, patients, encounters, appointments):
     router.include_router(module.router)

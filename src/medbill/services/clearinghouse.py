@@ -1,0 +1,243 @@
+"""Exchanging files with a clearinghouse: send one, poll for answers (each fetched once), and the archive of both.
+
+Every file that leaves or arrives is archived (bytes, sha256, direction, transport, time) before anything else
+relies on it, so it can be downloaded again. What "fetched already" means is the archive's unique key: the
+mailbox, the direction, the remote name and the content hash. A file whose name comes back with other bytes is
+new and is fetched again; the same bytes under the same name never are.
+
+The order of a send: archive as ``sending`` and commit, upload, mark ``sent``. If the transport reports a clean
+failure the ``sending`` row is removed (nothing was sent); if it reports that the file may have arrived, or the
+process dies mid-way, the row stays ``sending`` so that someone checks the mailbox before sending it again.
+
+The order of a poll, per file: fetch, archive as ``received`` and commit, then ``confirm_fetched`` (which deletes
+remotely only when the transport is configured to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from medbill.domain.audit import AuditAction
+from medbill.domain.errors import ClearinghouseError, Conflict, MedbillError, ValidationError
+from medbill.domain.fields import new_id
+from medbill.domain.users import Actor, Permission
+from medbill.services.base import Deps, record_audit
+from medbill.services.ports import (
+    Clearinghouse,
+    ClearinghouseFile,
+    FileDirection,
+    FileStatus,
+    RemoteFile,
+)
+
+# Sending to and polling a clearinghouse is billing work (admin, biller).
+EXCHANGE = Permission.CLAIMS_SUBMIT
+READ = Permission.PATIENT_READ  # the files hold PHI: reading one is audited like reading a patient
+
+ENTITY = "clearinghouse_file"
+MAX_NAME = 255
+# A listed file whose name, size and modification time match one fetched at least this long after that time was
+# already complete when we fetched it: it is skipped without downloading it again.
+SETTLED = timedelta(seconds=2)
+
+_X12_KINDS = {
+    "837": {"005010X222A1": "837P", "005010X223A2": "837I", "005010X224A2": "837D"},
+    "277": {"005010X214": "277CA", "005010X212": "277"},
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchivedFile:
+    """An archived file with its bytes."""
+
+    file: ClearinghouseFile
+    content: bytes
+
+
+def check_remote_name(name: str, field: str = "name") -> str:
+    """A bare file name: no folders, no leading dot (hidden and temporary files are ours), no control characters."""
+    if not name or len(name) > MAX_NAME:
+        raise ValidationError(f"a file name is 1 to {MAX_NAME} characters", field=field)
+    if "/" in name or "\\" in name or name.startswith(".") or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise ValidationError(
+            "a file name has no folder part, does not start with a dot and has no control characters", field=field
+        )
+    return name
+
+
+def x12_kind(data: bytes) -> str | None:
+    """The kind of X12 file (``837P``, ``999``, ``277CA``, ``835``, ``TA1`` …) from its first ST (or TA1) segment."""
+    head = data[:8192].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if not head.startswith(b"ISA") or len(head) < 106:
+        return None
+    element, terminator = head[3:4], head[105:106]
+    ta1 = False
+    for segment in head.split(terminator)[1:]:
+        fields = segment.strip().split(element)
+        tag = fields[0].decode("ascii", "replace")
+        if tag == "TA1":
+            ta1 = True
+        elif tag == "ST" and len(fields) > 1:
+            set_id = fields[1].decode("ascii", "replace")
+            version = fields[3].decode("ascii", "replace") if len(fields) > 3 else ""
+            return _X12_KINDS.get(set_id, {}).get(version, set_id)[:8]
+    return "TA1" if ta1 else None
+
+
+def send_file(
+    deps: Deps, actor: Actor, clearinghouse: Clearinghouse, name: str, data: bytes, kind: str | None = None
+) -> ClearinghouseFile:
+    """Send ``data`` to the mailbox's outbound side under the name its naming pattern gives ``name``; archived."""
+    actor.require(EXCHANGE)
+    check_remote_name(name)
+    if not data:
+        raise ValidationError("an empty file is not sent", field="data")
+    remote_name = check_remote_name(clearinghouse.outbound_name(name), "remote_name")
+    record = ClearinghouseFile(
+        id=new_id(),
+        practice_id=actor.practice_id,
+        mailbox=clearinghouse.name,
+        transport=clearinghouse.transport,
+        direction=FileDirection.OUTBOUND,
+        status=FileStatus.SENDING,
+        remote_name=remote_name,
+        x12_kind=kind or x12_kind(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        created_at=deps.clock.now(),
+    )
+    try:
+        with deps.uow() as uow:
+            uow.clearinghouse_files.add(record, data)
+            uow.commit()
+    except Conflict as exc:
+        raise Conflict(
+            f"this file was already sent to {clearinghouse.name} as {remote_name}; nothing was sent again"
+        ) from exc
+    try:
+        with clearinghouse:
+            clearinghouse.send(remote_name, data)
+    except MedbillError as exc:  # the transport's refusals; anything else leaves the outcome unknown
+        maybe_delivered = isinstance(exc, ClearinghouseError) and exc.maybe_delivered
+        with deps.uow() as uow:
+            if not maybe_delivered:
+                uow.clearinghouse_files.remove(actor.practice_id, record.id)
+            outcome = "may have arrived; check the mailbox" if maybe_delivered else "not sent"
+            record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, None, f"send failed ({exc.code}): {outcome}")
+            uow.commit()
+        raise
+    with deps.uow() as uow:
+        uow.clearinghouse_files.set_status(actor.practice_id, record.id, FileStatus.SENT)
+        record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, record.id, _detail("sent", record))
+        uow.commit()
+    return replace(record, status=FileStatus.SENT)
+
+
+def poll(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> Sequence[ArchivedFile]:
+    """Fetch every file waiting on the inbound side that was not fetched before; returns the new ones, archived.
+
+    A failure part-way keeps what was archived before it (a next poll goes on from there) and raises.
+    """
+    actor.require(EXCHANGE)
+    fetched: list[ArchivedFile] = []
+    with clearinghouse:
+        listing = [f for f in clearinghouse.list_inbound() if _listable(f.name)]
+        with deps.uow() as uow:
+            known = uow.clearinghouse_files.received(actor.practice_id, clearinghouse.name, [f.name for f in listing])
+        for remote in sorted(listing, key=lambda f: (f.modified_at is None, f.modified_at, f.name)):
+            if not any(_settled_copy(remote, k) for k in known):
+                data = clearinghouse.fetch(remote.name)
+                archived = _archive_received(deps, actor, clearinghouse, remote, data)
+                if archived is not None:
+                    fetched.append(archived)
+            clearinghouse.confirm_fetched(remote.name)  # archived now or before: a configured cleanup may run
+    return fetched
+
+
+def archived_file(deps: Deps, actor: Actor, file_id: str) -> ArchivedFile:
+    """An archived file and its bytes, to download again (the read is audited)."""
+    actor.require(READ)
+    with deps.uow() as uow:
+        file = uow.clearinghouse_files.get(actor.practice_id, file_id)
+        content = uow.clearinghouse_files.content(actor.practice_id, file_id)
+        record_audit(uow, deps, actor, AuditAction.READ, ENTITY, file_id, f"{file.direction.value} file downloaded")
+        uow.commit()
+    return ArchivedFile(file=file, content=content)
+
+
+def list_files(
+    deps: Deps, actor: Actor, *, direction: str | None = None, limit: int = 100, offset: int = 0
+) -> Sequence[ClearinghouseFile]:
+    """The archive, newest first (listing columns only)."""
+    actor.require(READ)
+    wanted = None
+    if direction is not None:
+        try:
+            wanted = FileDirection(direction)
+        except ValueError:
+            raise ValidationError("is outbound or inbound", field="direction") from None
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise ValidationError("limit is 1 to 1000 and offset is not negative", field="limit")
+    with deps.uow() as uow:
+        return uow.clearinghouse_files.list(actor.practice_id, direction=wanted, limit=limit, offset=offset)
+
+
+def _listable(name: str) -> bool:
+    try:
+        check_remote_name(name)
+    except ValidationError:
+        return False
+    return True
+
+
+def _settled_copy(remote: RemoteFile, known: ClearinghouseFile) -> bool:
+    """``known`` is this very file: same name, size and time, and it had stopped changing when it was fetched."""
+    return (
+        known.remote_name == remote.name
+        and remote.size is not None
+        and remote.modified_at is not None
+        and known.remote_size == remote.size
+        and known.remote_modified_at == remote.modified_at
+        and remote.modified_at + SETTLED <= known.created_at
+    )
+
+
+def _archive_received(
+    deps: Deps, actor: Actor, clearinghouse: Clearinghouse, remote: RemoteFile, data: bytes
+) -> ArchivedFile | None:
+    """Archive a fetched file unless the same bytes under the same name are archived already (then None)."""
+    digest = hashlib.sha256(data).hexdigest()
+    record = ClearinghouseFile(
+        id=new_id(),
+        practice_id=actor.practice_id,
+        mailbox=clearinghouse.name,
+        transport=clearinghouse.transport,
+        direction=FileDirection.INBOUND,
+        status=FileStatus.RECEIVED,
+        remote_name=remote.name,
+        x12_kind=x12_kind(data),
+        sha256=digest,
+        size_bytes=len(data),
+        created_at=deps.clock.now(),
+        remote_size=remote.size,
+        remote_modified_at=remote.modified_at,
+    )
+    try:
+        with deps.uow() as uow:
+            files = uow.clearinghouse_files
+            if files.find(actor.practice_id, clearinghouse.name, FileDirection.INBOUND, remote.name, digest):
+                return None
+            files.add(record, data)
+            record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, record.id, _detail("received", record))
+            uow.commit()
+    except Conflict:
+        return None  # another poller archived the same file a moment ago
+    return ArchivedFile(file=record, content=data)
+
+
+def _detail(verb: str, file: ClearinghouseFile) -> str:
+    kind = file.x12_kind or "file"
+    return f"{verb} {kind} via {file.transport} mailbox {file.mailbox} ({file.size_bytes} bytes, sha256 {file.sha256[:12]})"

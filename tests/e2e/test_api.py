@@ -303,3 +303,15 @@ def test_appointments_through_the_api(api: tuple[SchemaCheckedClient, Practice])
         json={"status": "checked_in"},
     )
     assert (refused.status_code, refused.json()["code"]) == (409, "invalid_transition")
+
+
+def test_code_lookups_need_a_token_and_match_the_schema(api: tuple[SchemaCheckedClient, Practice]) -> None:
+    client, _ = api
+    assert client.call("GET", "/codes/search", params={"q": "type 2 diabetes"}, token=None).status_code == 401
+    found = client.call("GET", "/codes/search", params={"q": "type 2 diabetes mellitus without complications"})
+    assert found.status_code == 200, found.text
+    assert "E11.9" in [r["code"] for r in found.json()["results"][:5]]
+    shown = client.call("GET", "/codes/{code}", path={"code": "E119"}, params={"date": "2026-11-20"})
+    assert (shown.json()["code"], shown.json()["billable"], shown.json()["valid_on_date"]) == ("E11.9", True, True)
+    header = client.call("GET", "/codes/{code}", path={"code": "E11"}, params={"date": "2026-11-20"})
+    assert header.json()["billable"] is False

@@ -12,6 +12,7 @@ from medbill.adapters.db import tables as t
 from medbill.domain.audit import AuditAction
 from medbill.domain.errors import (
     AuthenticationFailed,
+    CodeSetError,
     Conflict,
     MedbillError,
     NotFound,
@@ -184,6 +185,16 @@ def test_encounter_is_priced_from_the_primary_payers_schedule_then_the_practices
             lambda p, pid: _visit(p, pid, LineDraft(procedure_code="99213"), diagnoses=("E1I.9",)),
             "diagnoses[1]",
             ValidationError,
+        ),
+        (
+            lambda p, pid: _visit(p, pid, LineDraft(procedure_code="99213"), diagnoses=("I10", "E11")),
+            "diagnoses[2]",
+            CodeSetError,
+        ),
+        (
+            lambda p, pid: _visit(p, pid, LineDraft(procedure_code="99213"), diagnoses=("S52.501",)),
+            "diagnoses[1]",
+            CodeSetError,
         ),
     ],
 )

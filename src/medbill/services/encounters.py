@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from medbill.codesets.lookup import validate_diagnosis
 from medbill.domain.audit import AuditAction
 from medbill.domain.encounters import Encounter, ServiceLine, build_line
 from medbill.domain.errors import MedbillError, ValidationError
@@ -43,6 +44,15 @@ def _primary_payer_on(uow: UnitOfWork, practice_id: str, patient_id: str, day: d
     active = [c for c in uow.coverages.for_patient(practice_id, patient_id) if c.is_active_on(day)]
     active.sort(key=lambda c: c.order.rank)
     return active[0].payer_id if active else None
+
+
+def _check_codes_on(encounter: Encounter) -> None:
+    """Every diagnosis must be a billable ICD-10-CM code in the edition in force on the date of service."""
+    for position, code in enumerate(encounter.diagnoses, 1):
+        try:
+            validate_diagnosis(code, encounter.date_of_service)
+        except MedbillError as exc:
+            raise type(exc)(exc.message, field=f"diagnoses[{position}]", code=exc.code) from None
 
 
 def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encounter:
@@ -115,6 +125,7 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
             lines=tuple(lines),
             created_at=deps.clock.now(),
         )
+        _check_codes_on(encounter)
         uow.encounters.add(encounter)
         record_audit(uow, deps, actor, AuditAction.CREATE, "encounter", encounter.id, f"patient={patient.id}")
         uow.commit()

@@ -163,6 +163,7 @@ def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
             "diagnoses[1]": "I10",
             "lines[1].procedure_code": "99213",
         },
+        "/coding/suggest": {"note": "Type 2 diabetes mellitus without complications."},
     }
 
 
@@ -176,7 +177,15 @@ def test_every_web_form_post_is_covered_by_the_csrf_test(web_practice: Practice)
 
 @pytest.mark.parametrize("token", ["", "not-the-token"])
 @pytest.mark.parametrize(
-    "path", ["/login", "/logout", "/patients", "/patients/{patient_id}/coverages", "/patients/{patient_id}/encounters"]
+    "path",
+    [
+        "/login",
+        "/logout",
+        "/patients",
+        "/patients/{patient_id}/coverages",
+        "/patients/{patient_id}/encounters",
+        "/coding/suggest",
+    ],
 )
 def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: Web, path: str, token: str) -> None:
     patient_id, _ = register_with_coverage(web.practice)

@@ -11,11 +11,11 @@ import logging
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from medbill.web import auth, codes, encounters, home, patients
+from medbill.web import auth, codes, coding_help, encounters, home, patients
 from medbill.web.rendering import STATIC
 
 _ACCESS_LOGGER = "uvicorn.access"
-ROUTERS = (auth.router, home.router, patients.router, encounters.router, codes.router)
+ROUTERS = (auth.router, home.router, patients.router, encounters.router, codes.router, coding_help.router)
 
 
 class RedactQueryStrings(logging.Filter):

@@ -15,6 +15,7 @@ from medbill.services import encounters as encounter_services
 from medbill.services import patients as patient_services
 from medbill.services import setup
 from medbill.web.codes import diagnosis_title
+from medbill.web.coding_help import LEVEL_CHOICES
 from medbill.web.context import Posted, SignedIn, WebRoute, posted, signed_in
 from medbill.web.encounter_form import LETTERS, START_ROWS, read_encounter, row_count
 from medbill.web.rendering import FormState, page
@@ -57,6 +58,7 @@ def _entry(request: Request, who: SignedIn, patient_id: str, form: FormState, ro
         "modifier_slots": range(1, MAX_MODIFIERS + 1),
         "form": form,
         "nav": "patients",
+        "em_levels": LEVEL_CHOICES,
     }
     return page(request, "encounter_new.html", context, status_code=status)
 

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from medbill.bootstrap import Settings, migrate
 from medbill.cli.common import console, container, fail, print_json
-from medbill.services import setup, users
-from medbill.services.setup import AddressDraft
 
 db_app = typer.Typer(help="The database: migrate it to the newest schema.", no_args_is_help=True)
 practices_app = typer.Typer(help="Practices (tenants).", no_args_is_help=True)
@@ -21,6 +18,8 @@ tokens_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database named by MEDBILL_DATABASE_URL (default sqlite:///./medbill.db) to the newest schema."""
+    from medbill.bootstrap import Settings, migrate
+
     settings = Settings()
     try:
         migrate(settings)
@@ -41,6 +40,9 @@ def practices_create(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Create a practice (a tenant)."""
+    from medbill.services import setup
+    from medbill.services.setup import AddressDraft
+
     address = None
     if line1 or city or state or zip_code:
         address = AddressDraft(line1=line1 or "", city=city or "", state=state or "", zip=zip_code or "")
@@ -55,6 +57,8 @@ def practices_create(
 @practices_app.command("list")
 def practices_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the practices in this database."""
+    from medbill.services import setup
+
     with container() as c:
         found = setup.list_practices(c.deps)
     if as_json:
@@ -66,6 +70,8 @@ def practices_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> 
 
 def practice_id_for(given: str | None) -> str:
     """The practice a command acts in: the one named by id or name, or the only one there is."""
+    from medbill.services import setup
+
     with container() as c:
         found = setup.list_practices(c.deps)
     if given:
@@ -87,6 +93,8 @@ def users_create(
     password: Annotated[str | None, typer.Option(help="default: $MEDBILL_NEW_PASSWORD, else asked")] = None,
 ) -> None:
     """Create a user in a practice."""
+    from medbill.services import users
+
     practice_id = practice_id_for(practice)
     secret = (
         password
@@ -112,6 +120,8 @@ def tokens_create(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Issue an API token for a user; it is printed once and stored only as a hash."""
+    from medbill.services import users
+
     with container() as c:
         token, secret = users.bootstrap_token(c.deps, username=username, name=name)
     if as_json:

@@ -10,10 +10,6 @@ from rich.table import Table
 
 from medbill.cli.admin import practice_id_for
 from medbill.cli.common import console, container, fail, print_json
-from medbill.services import appointments, patients, setup
-from medbill.services.appointments import AppointmentDraft
-from medbill.services.ports import PatientQuery
-from medbill.services.users import operator
 
 app = typer.Typer(help="Appointments: what billing needs to know before a visit.", no_args_is_help=True)
 
@@ -39,6 +35,11 @@ def create(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Schedule an appointment with its planned services."""
+    from medbill.services import appointments, patients, setup
+    from medbill.services.appointments import AppointmentDraft
+    from medbill.services.ports import PatientQuery
+    from medbill.services.users import operator
+
     pid = practice_id_for(practice)
     actor = operator(pid)
     starts = at if at.tzinfo else at.replace(tzinfo=datetime.now().astimezone().tzinfo)
@@ -74,6 +75,9 @@ def day_list(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The day's appointments in time order (the UTC day)."""
+    from medbill.services import appointments, patients
+    from medbill.services.users import operator
+
     pid = practice_id_for(practice)
     actor = operator(pid)
     with container() as c:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from medbill.bootstrap import Container, Settings, build
 from medbill.domain.errors import MedbillError
+
+if TYPE_CHECKING:
+    from medbill.bootstrap import Container
 
 console = Console()
 err_console = Console(stderr=True)
@@ -25,6 +27,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @contextmanager
 def container() -> Iterator[Container]:
     """The container for one command; a domain error ends the command with its one-line reason."""
+    from medbill.bootstrap import Settings, build  # the database layer loads only for commands that use it
+
     built = build(Settings())
     try:
         yield built

@@ -7,11 +7,9 @@ from typing import Annotated
 
 import typer
 
-from medbill.bootstrap import Settings, build, migrate_container
 from medbill.cli.common import console, fail, print_json
 from medbill.domain.errors import MedbillError
 from medbill.domain.money import Money
-from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 
 
 def serve(
@@ -21,6 +19,7 @@ def serve(
     """Serve the web UI at / and the REST API at /api/v1."""
     import uvicorn
 
+    from medbill.bootstrap import Settings, build
     from medbill.server import create_app
 
     container = build(Settings())
@@ -40,6 +39,9 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Build a demo practice of synthetic patients in the database (once), print a summary and the login."""
+    from medbill.bootstrap import Settings, build, migrate_container
+    from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+
     container = build(Settings())
     try:
         migrate_container(container)

@@ -315,3 +315,18 @@ def test_code_lookups_need_a_token_and_match_the_schema(api: tuple[SchemaChecked
     assert (shown.json()["code"], shown.json()["billable"], shown.json()["valid_on_date"]) == ("E11.9", True, True)
     header = client.call("GET", "/codes/{code}", path={"code": "E11"}, params={"date": "2026-11-20"})
     assert header.json()["billable"] is False
+
+
+def test_an_uploaded_x12_file_comes_back_as_a_document(api: tuple[SchemaCheckedClient, Practice]) -> None:
+    from pathlib import Path
+
+    client, _ = api
+    sample = (Path(__file__).parents[1] / "fixtures" / "x12" / "835" / "botsedi__835-denial.dat").read_bytes()
+    shown = client.call("POST", "/x12/view", files={"file": ("remit.835", sample, "application/edi-x12")})
+    assert shown.status_code == 200, shown.text
+    body = shown.json()
+    assert body["transaction_types"] == ["835"]
+    transaction = body["interchanges"][0]["children"][0]["children"][0]
+    assert [c["id"] for c in transaction["children"]] == ["1000A", "1000B", "2000"]
+    refused = client.call("POST", "/x12/view", files={"file": ("x.txt", b"not x12 at all", "text/plain")})
+    assert (refused.status_code, refused.json()["code"]) == (422, "x12_not_x12")

@@ -164,6 +164,7 @@ def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
             "lines[1].procedure_code": "99213",
         },
         "/coding/suggest": {"note": "Type 2 diabetes mellitus without complications."},
+        "/x12/view": {},
     }
 
 
@@ -185,6 +186,7 @@ def test_every_web_form_post_is_covered_by_the_csrf_test(web_practice: Practice)
         "/patients/{patient_id}/coverages",
         "/patients/{patient_id}/encounters",
         "/coding/suggest",
+        "/x12/view",
     ],
 )
 def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: Web, path: str, token: str) -> None:

@@ -11,11 +11,19 @@ import logging
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from medbill.web import auth, codes, coding_help, encounters, home, patients
+from medbill.web import auth, codes, coding_help, encounters, home, patients, x12_view
 from medbill.web.rendering import STATIC
 
 _ACCESS_LOGGER = "uvicorn.access"
-ROUTERS = (auth.router, home.router, patients.router, encounters.router, codes.router, coding_help.router)
+ROUTERS = (
+    auth.router,
+    home.router,
+    patients.router,
+    encounters.router,
+    codes.router,
+    coding_help.router,
+    x12_view.router,
+)
 
 
 class RedactQueryStrings(logging.Filter):

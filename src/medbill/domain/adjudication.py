@@ -101,3 +101,17 @@ def adjudicate_claim(
         line, state = adjudicate_line(charge, fee, state, apply_copay=index == copay_line)
         results.append(line)
     return results, state
+
+
+def adjudicate_line_with_copay(
+    charge_cents: int, fee_cents: int, state: BenefitState, copay_cents: int | None
+) -> tuple[LineAdjudication, BenefitState]:
+    """Adjudicate one covered line whose copay is its own (by visit type or code family), not the state's.
+
+    ``copay_cents`` None: no copay on this line. The state's own ``copay_cents`` is left as it was, so a payer (or an
+    estimate) can charge one copay per visit type and thread the deductible and out-of-pocket through every line.
+    """
+    if copay_cents is None:
+        return adjudicate_line(charge_cents, fee_cents, state, apply_copay=False)
+    line, after = adjudicate_line(charge_cents, fee_cents, replace(state, copay_cents=copay_cents), apply_copay=True)
+    return line, replace(after, copay_cents=state.copay_cents)

@@ -330,3 +330,42 @@ def test_an_uploaded_x12_file_comes_back_as_a_document(api: tuple[SchemaCheckedC
     assert [c["id"] for c in transaction["children"]] == ["1000A", "1000B", "2000"]
     refused = client.call("POST", "/x12/view", files={"file": ("x.txt", b"not x12 at all", "text/plain")})
     assert (refused.status_code, refused.json()["code"]) == (422, "x12_not_x12")
+
+
+def test_an_appointment_estimate_through_the_api(api: tuple[SchemaCheckedClient, Practice]) -> None:
+    client, practice = api
+    patient = client.call("POST", "/patients", json=PATIENT).json()
+    client.call(
+        "POST",
+        "/patients/{patient_id}/coverages",
+        path={"patient_id": patient["id"]},
+        json={
+            "payer_id": practice.commercial_id,
+            "order": "primary",
+            "member_id": "ACM9",
+            "effective_from": "2026-01-01",
+            "copay": "25.00",
+            "coinsurance_percent": "20",
+        },
+    )
+    made = client.call(
+        "POST",
+        "/appointments",
+        json={
+            "patient_id": patient["id"],
+            "starts_at": "2026-11-30T15:00:00Z",
+            "provider_id": practice.provider_id,
+            "visit_type": "established",
+            "services": [{"procedure_code": "99213"}],
+        },
+    ).json()
+    answer = client.call("GET", "/appointments/{appointment_id}/estimate", path={"appointment_id": made["id"]})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["charges"], body["insurance"], body["due_today"], body["patient_total"]) == (
+        "140.00",
+        "76.00",
+        "25.00",
+        "44.00",
+    )
+    assert body["lines"][0]["allowed_source"] == "Acme contract (contract)"

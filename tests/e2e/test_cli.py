@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -114,6 +115,12 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
         check=False,
     )
     assert (made.returncode, made.stderr.strip()) == (1, "error: no provider with NPI 0000000000 in this practice")
+    first_id = day["appointments"][0]["id"]
+    priced = json.loads(run("estimate", first_id, "--json", url=url).stdout)
+    assert priced["appointment_id"] == first_id
+    assert Decimal(priced["patient_total"]) + Decimal(priced["insurance"]) <= sum(
+        Decimal(line["charge"]) for line in priced["lines"]
+    )
 
 
 def _free_port() -> int:

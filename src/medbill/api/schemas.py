@@ -15,6 +15,7 @@ from medbill.domain.money import Money, parse_cents
 from medbill.domain.parties import Address, Facility, Patient, Payer, Practice, Provider
 from medbill.services.appointments import AppointmentDraft
 from medbill.services.encounters import EncounterDraft, FeeScheduleDraft, LineDraft
+from medbill.services.estimates import AppointmentEstimate
 from medbill.services.patients import CoverageDraft, GuarantorDraft, PatientDraft, SubscriberDraft
 from medbill.services.setup import AddressDraft, FacilityDraft, PayerDraft, ProviderDraft
 
@@ -627,3 +628,67 @@ class AppointmentOut(BaseModel):
 
 class AppointmentStatusIn(Strict):
     status: str = Field(examples=["checked_in"], description="checked_in, completed, cancelled or no_show")
+
+
+class EstimateLineOut(BaseModel):
+    procedure_code: str
+    modifiers: list[str]
+    units: int
+    charge: str
+    allowed: str
+    allowed_source: str
+    insurance: str
+    patient: str
+    deductible: str
+    coinsurance: str
+    copay: str
+    reason: str
+
+
+class EstimateOut(BaseModel):
+    appointment_id: str
+    date_of_service: date
+    self_pay: bool
+    primary_payer: str | None
+    secondary_payer: str | None
+    charges: str
+    insurance: str
+    patient_visit: str
+    due_today: str
+    patient_total: str
+    lines: list[EstimateLineOut]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, e: AppointmentEstimate) -> EstimateOut:
+        est = e.estimate
+        return cls(
+            appointment_id=e.appointment.id,
+            date_of_service=e.date_of_service,
+            self_pay=est.self_pay,
+            primary_payer=e.primary_payer.name if e.primary_payer else None,
+            secondary_payer=e.secondary_payer.name if e.secondary_payer else None,
+            charges=str(Money(est.charges_cents)),
+            insurance=str(Money(est.insurance_cents)),
+            patient_visit=str(Money(est.patient_visit_cents)),
+            due_today=str(Money(est.due_today_cents)),
+            patient_total=str(Money(est.patient_total_cents)),
+            lines=[
+                EstimateLineOut(
+                    procedure_code=x.line.procedure_code,
+                    modifiers=list(x.line.modifiers),
+                    units=x.line.units,
+                    charge=str(Money(x.line.charge_cents)),
+                    allowed=str(Money(x.line.allowed_cents)),
+                    allowed_source=x.line.allowed_source,
+                    insurance=str(Money(x.insurance_cents)),
+                    patient=str(Money(x.patient_cents)),
+                    deductible=str(Money(x.deductible_cents)),
+                    coinsurance=str(Money(x.coinsurance_cents)),
+                    copay=str(Money(x.copay_cents)),
+                    reason=x.reason,
+                )
+                for x in est.lines
+            ],
+            notes=list(e.notes),
+        )

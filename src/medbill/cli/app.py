@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import admin, appointments, codes, run, scrub, x12
+from medbill.cli import admin, appointments, codes, estimate, run, scrub, x12
 
 app = typer.Typer(help="medbill: medical billing and coding.", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(admin.db_app, name="db")
@@ -17,3 +17,4 @@ app.add_typer(x12.app, name="x12")
 app.command("serve")(run.serve)
 app.command("demo")(run.demo)
 app.command("scrub")(scrub.scrub)
+app.command("estimate")(estimate.estimate)

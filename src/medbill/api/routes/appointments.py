@@ -7,8 +7,8 @@ from datetime import date
 from fastapi import APIRouter, Query
 
 from medbill.api.deps import ActorDep, DepsDep
-from medbill.api.schemas import AppointmentIn, AppointmentOut, AppointmentStatusIn
-from medbill.services import appointments
+from medbill.api.schemas import AppointmentIn, AppointmentOut, AppointmentStatusIn, EstimateOut
+from medbill.services import appointments, estimates
 
 router = APIRouter(tags=["appointments"])
 
@@ -36,3 +36,9 @@ def get_appointment(appointment_id: str, deps: DepsDep, actor: ActorDep) -> Appo
 @router.post("/appointments/{appointment_id}/status", response_model=AppointmentOut)
 def set_status(appointment_id: str, body: AppointmentStatusIn, deps: DepsDep, actor: ActorDep) -> AppointmentOut:
     return AppointmentOut.of(appointments.set_appointment_status(deps, actor, appointment_id, body.status))
+
+
+@router.get("/appointments/{appointment_id}/estimate", response_model=EstimateOut)
+def estimate(appointment_id: str, deps: DepsDep, actor: ActorDep) -> EstimateOut:
+    """What insurance is expected to pay and what the patient is expected to pay, today and in all."""
+    return EstimateOut.of(estimates.estimate_appointment(deps, actor, appointment_id))

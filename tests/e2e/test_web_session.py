@@ -165,6 +165,13 @@ def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
         },
         "/coding/suggest": {"note": "Type 2 diabetes mellitus without complications."},
         "/x12/view": {},
+        "/patients/{patient_id}/appointments": {
+            "day": "2026-11-30",
+            "time": "09:00",
+            "provider_id": p.provider_id,
+            "visit_type": "established",
+            "services[1].code": "99213",
+        },
     }
 
 
@@ -187,6 +194,7 @@ def test_every_web_form_post_is_covered_by_the_csrf_test(web_practice: Practice)
         "/patients/{patient_id}/encounters",
         "/coding/suggest",
         "/x12/view",
+        "/patients/{patient_id}/appointments",
     ],
 )
 def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: Web, path: str, token: str) -> None:

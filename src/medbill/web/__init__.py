@@ -11,7 +11,7 @@ import logging
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from medbill.web import auth, codes, coding_help, encounters, home, patients, x12_view
+from medbill.web import appointments, auth, codes, coding_help, encounters, home, patients, x12_view
 from medbill.web.rendering import STATIC
 
 _ACCESS_LOGGER = "uvicorn.access"
@@ -23,6 +23,7 @@ ROUTERS = (
     codes.router,
     coding_help.router,
     x12_view.router,
+    appointments.router,
 )
 
 

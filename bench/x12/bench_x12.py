@@ -1,7 +1,10 @@
-"""X12 benchmark: medbill's codec against the str.split floor and pyx12, measured in the same run on the same files.
+"""X12 benchmark: medbill's codec against the str.split floor, pyx12, linuxforhealth-x12 and edi-835-parser.
 
-    .venv/bin/python bench/x12/bench_x12.py            # 1,000 and 10,000 claims; pyx12 on 1,000 only
-    .venv/bin/python bench/x12/bench_x12.py --full     # pyx12 on 10,000 too (about a minute and a half)
+    .venv/bin/python bench/x12/bench_x12.py            # 1,000 and 10,000 claims; pyx12 and linuxforhealth on 1,000
+    .venv/bin/python bench/x12/bench_x12.py --full     # pyx12 and linuxforhealth on 10,000 too (a few minutes)
+    .venv/bin/python bench/x12/bench_x12.py --no-peers # skip linuxforhealth-x12 and edi-835-parser
+
+All peers are measured in the same run on the same files; see README.md beside this file for what each figure means.
 
 Inputs are a real 835 (emedny sample) and a real 837P (x12-types sample) from the fixtures, replicated to N claims
 by medbill's writer, so envelopes and counts are consistent. Prints CPU seconds (best of --repeat runs; CPU time,
@@ -24,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from inputs import ENVELOPE, claim_batch_with, write_inputs
+from peers import PEERS, ensure_venv, run_peer
 
 from medbill.formats import x12
 from medbill.formats.x12.writer import write_837
@@ -67,11 +71,41 @@ def process(cmd: list[str], repeat: int = 1) -> float:
     return min(times)
 
 
+def peer_table(paths: dict[str, Path], ours_proc: dict[str, float], sizes: tuple[int, ...], *, full: bool) -> None:
+    """Each peer's whole-process CPU seconds on the same files, beside medbill's read (whole process) and the ratio."""
+    known = {"linuxforhealth-x12": "its 835 model rejects 835s with PER*BL (this one has it)"}
+    print(f"\n{'parse to models':<19} {'input':<12} {'peer proc':>10} {'medbill proc':>13} {'peer/medbill':>13}  note")
+    for peer in PEERS:
+        python = ensure_venv(peer)
+        if python is None:
+            continue
+        for key, path in paths.items():
+            kind, _, size = key.partition("_")
+            if kind not in peer.reads:
+                continue
+            if peer.name == "linuxforhealth-x12" and int(size) == max(sizes) and len(sizes) > 1 and not full:
+                print(f"{peer.name:<19} {key:<12} {'(--full)':>10}")
+                continue
+            run = run_peer(python, peer, path)
+            ours = ours_proc[key]
+            if run.ok:
+                print(
+                    f"{peer.name:<19} {key:<12} {run.seconds:9.2f}s {ours:12.2f}s {run.seconds / ours:12.1f}x  ok ({run.note})"
+                )
+            else:
+                print(
+                    f"{peer.name:<19} {key:<12} {'failed':>10} {ours:12.2f}s {'-':>13}  after {run.seconds:.2f}s: {run.note}"
+                )
+                if kind == "835" and peer.name in known:
+                    print(f"{'':<33}known: {known[peer.name]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--full", action="store_true", help="run pyx12 on 10,000 claims too")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--no-peers", action="store_true", help="skip linuxforhealth-x12 and edi-835-parser")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
     workdir = Path(tempfile.mkdtemp(prefix="medbill-x12-bench-"))
@@ -81,6 +115,7 @@ def main() -> None:
             f"{'input':<12} {'MB':>6} {'split floor':>12} {'medbill read':>13} {'ratio':>6}   "
             f"{'floor proc':>10} {'read proc':>10} {'ratio':>6}"
         )
+        ours_proc: dict[str, float] = {}
         for key, path in paths.items():
             floor = best(floor_split(path), args.repeat)
             ours = best(ours_read(path), args.repeat)
@@ -103,11 +138,15 @@ def main() -> None:
                 ],
                 args.repeat,
             )
+            ours_proc[key] = ours_p
             mb = path.stat().st_size / 1e6
             print(
                 f"{key:<12} {mb:6.1f} {floor:11.3f}s {ours:12.3f}s {ours / floor:5.1f}x   "
                 f"{floor_p:9.3f}s {ours_p:9.3f}s {ours_p / floor_p:5.1f}x"
             )
+
+        if not args.no_peers:
+            peer_table(paths, ours_proc, sizes, full=args.full)
 
         n = max(sizes)
         batch = claim_batch_with(n)
@@ -132,10 +171,6 @@ def main() -> None:
             print(
                 f"{key:<12} {theirs:14.2f}s {mine:20.2f}s {theirs / mine:8.1f}x {inner:23.2f}s {theirs / inner:8.1f}x"
             )
-        print(
-            "\nnot measured here: linuxforhealth-x12 (needs pydantic<2, its own venv) and edi-835-parser "
-            "(not installed in this environment)"
-        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

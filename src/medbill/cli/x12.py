@@ -13,7 +13,9 @@ from medbill.formats import x12 as codec
 from medbill.formats.x12.jsonview import transaction_json
 from medbill.formats.x12.validate import validate_stream
 
-app = typer.Typer(help="Read and check X12 5010 files (835, 837P, 837I, 999, 277CA, TA1).", no_args_is_help=True)
+app = typer.Typer(
+    help="Read and check X12 5010 files (835, 837P, 837I, 999, 277CA, 270, 271, 276, 277, TA1).", no_args_is_help=True
+)
 
 FileArg = Annotated[Path, typer.Argument(help="The X12 file.")]
 

@@ -14,8 +14,10 @@ from medbill.domain.acknowledgements import (
     StatusInfo,
 )
 from medbill.domain.claims import Claim, ClaimBatch, NamedEntity, ProcedureCode, ServiceLine
+from medbill.domain.eligibility import EligibilityRequest, EligibilityResponse
 from medbill.domain.money import Money
 from medbill.domain.remittance import Adjustment, ClaimPayment, Remittance, ServicePayment
+from medbill.formats.x12.eligibility_json import eligibility_request_json, eligibility_response_json
 from medbill.formats.x12.reader import Transaction
 
 Json = dict[str, Any]
@@ -286,6 +288,10 @@ def transaction_json(t: Transaction) -> Json:
         body = claim_ack_json(doc)
     elif isinstance(doc, ClaimStatusRequest):
         body = status_request_json(doc)
+    elif isinstance(doc, EligibilityResponse):
+        body = eligibility_response_json(doc)
+    elif isinstance(doc, EligibilityRequest):
+        body = eligibility_request_json(doc)
     else:
         body = interchange_ack_json(doc)
     return {**head, **body}

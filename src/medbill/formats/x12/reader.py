@@ -16,6 +16,7 @@ from medbill.domain.acknowledgements import (
     InterchangeAcknowledgement,
 )
 from medbill.domain.claims import ClaimBatch
+from medbill.domain.eligibility import EligibilityRequest, EligibilityResponse
 from medbill.domain.remittance import Remittance
 from medbill.formats.x12.envelope import GroupHeader, InterchangeHeader, RawTransaction, walk_interchange
 from medbill.formats.x12.errors import X12Error, X12StructureError
@@ -31,6 +32,8 @@ class TransactionType(StrEnum):
     CLAIM_STATUS_REQUEST = "276"
     CLAIM_STATUS_RESPONSE = "277"
     INTERCHANGE_ACK = "TA1"
+    ELIGIBILITY_REQUEST = "270"
+    ELIGIBILITY_RESPONSE = "271"
 
 
 Document = (
@@ -40,6 +43,8 @@ Document = (
     | ClaimAcknowledgement
     | InterchangeAcknowledgement
     | ClaimStatusRequest
+    | EligibilityRequest
+    | EligibilityResponse
 )
 
 
@@ -83,18 +88,28 @@ def _kind(raw: RawTransaction) -> TransactionType:
         return TransactionType.CLAIM_STATUS_REQUEST
     if set_id == "TA1":
         return TransactionType.INTERCHANGE_ACK
+    if set_id in ("270", "271") and "X279" in impl:
+        return TransactionType.ELIGIBILITY_REQUEST if set_id == "270" else TransactionType.ELIGIBILITY_RESPONSE
     raise X12StructureError(
         f"transaction set {set_id} ({impl}) is not one medbill reads yet",
         code="x12_unsupported_transaction",
         segment_position=1,
         segment_id="ST",
         element_position=1,
-        expected="835, 837, 999, 276, 277, 277CA or TA1",
+        expected="835, 837, 999, 270, 271, 276, 277, 277CA or TA1",
     )
 
 
 def _readers() -> dict[TransactionType, Callable[[RawTransaction], Document]]:
-    from medbill.formats.x12 import claim_status, claims, functional_ack, remittance, status
+    from medbill.formats.x12 import (
+        claim_status,
+        claims,
+        eligibility,
+        eligibility_request,
+        functional_ack,
+        remittance,
+        status,
+    )
 
     return {
         TransactionType.REMITTANCE: remittance.read_835,
@@ -105,6 +120,8 @@ def _readers() -> dict[TransactionType, Callable[[RawTransaction], Document]]:
         TransactionType.INTERCHANGE_ACK: functional_ack.read_ta1,
         TransactionType.CLAIM_STATUS_REQUEST: status.read_276,
         TransactionType.CLAIM_STATUS_RESPONSE: claim_status.read_277,
+        TransactionType.ELIGIBILITY_REQUEST: eligibility_request.read_270,
+        TransactionType.ELIGIBILITY_RESPONSE: eligibility.read_271,
     }
 
 

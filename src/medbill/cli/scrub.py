@@ -12,7 +12,6 @@ import typer
 from medbill.domain.claims import Claim, ClaimBatch
 from medbill.domain.scrub import Finding
 from medbill.formats import x12 as codec
-from medbill.services.scrubbing import ScrubContext, has_errors, load_rule_book, scrub_batch
 
 UNREADABLE = 2  # the file is not a readable 837; 1 is kept for "a claim has an error finding"
 
@@ -81,6 +80,8 @@ def scrub(
     ),
 ) -> None:
     """Scrub the claims in FILE; exit 1 when any claim has an error finding, 2 when FILE is not a readable 837."""
+    from medbill.services.scrubbing import ScrubContext, has_errors, load_rule_book, scrub_batch  # loads code sets
+
     book = None
     if payer_rules is not None:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine
@@ -17,6 +18,19 @@ from medbill.services.ports import Clock
 DEFAULT_DATABASE_URL = "sqlite:///./medbill.db"
 
 
+class FixedClock:
+    """A clock that always says the same moment (``MEDBILL_CLOCK_AT``)."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def today(self) -> date:
+        return self._at.astimezone(UTC).date()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MEDBILL_", env_file=".env", extra="ignore")
 
@@ -25,6 +39,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = False  # send the session cookie over HTTPS only (set it behind TLS)
     session_minutes: int = 480
     fast_password_hashing: bool = False  # tests only
+    clock_at: datetime | None = None  # run as of this moment (tests, demos, replaying a day); None: the real clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +58,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
     engine = make_engine(settings.database_url)
     deps = Deps(
         uow=SqlUnitOfWorkFactory(engine),
-        clock=clock or SystemClock(),
+        clock=clock or (FixedClock(settings.clock_at) if settings.clock_at else SystemClock()),
         hasher=Argon2PasswordHasher(fast=settings.fast_password_hashing),
     )
     return Container(

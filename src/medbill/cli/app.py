@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import admin, appointments, codes, estimate, run, scrub, x12
+from medbill.cli import admin, appointments, claims, codes, estimate, run, scrub, x12
 
 app = typer.Typer(help="medbill: medical billing and coding.", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(admin.db_app, name="db")
@@ -12,6 +12,7 @@ app.add_typer(admin.practices_app, name="practices")
 app.add_typer(admin.users_app, name="users")
 app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(appointments.app, name="appointments")
+app.add_typer(claims.app, name="claims")
 app.add_typer(codes.app, name="codes")
 app.add_typer(x12.app, name="x12")
 app.command("serve")(run.serve)

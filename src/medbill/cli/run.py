@@ -42,16 +42,16 @@ def demo(
     from medbill.bootstrap import Settings, build, migrate_container
     from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 
+    if edi_out is not None:
+        edi_out.mkdir(parents=True, exist_ok=True)
     container = build(Settings())
     try:
         migrate_container(container)
-        summary = build_demo(container.deps, patients_count=patients)
+        summary = build_demo(container.deps, patients_count=patients, edi_out=edi_out)
     except MedbillError as exc:
         fail(str(exc))
     finally:
         container.close()
-    if edi_out is not None:
-        edi_out.mkdir(parents=True, exist_ok=True)
     if as_json:
         print_json(
             {
@@ -62,6 +62,9 @@ def demo(
                 "encounters": summary.encounters,
                 "total_charges": str(Money(summary.total_charges_cents)),
                 "appointments_tomorrow": summary.appointments,
+                "claims": summary.claims,
+                "claims_batched": summary.claims_batched,
+                "claims_held": summary.claims_held,
                 "users": sorted(DEMO_USERS),
                 "password": DEMO_PASSWORD,
             }
@@ -77,6 +80,10 @@ def demo(
                 f"  encounters {summary.encounters}   charges {Money(summary.total_charges_cents).display()}"
                 f"   appointments tomorrow {summary.appointments}"
             )
+            console.print(
+                f"  claims {summary.claims}: {summary.claims_batched} batched into 837P files, "
+                f"{summary.claims_held} held by the scrubber (see medbill claims list --status scrubbed)"
+            )
         else:
             console.print(f"Demo practice already present ({summary.practice_id}); nothing changed.")
         console.print(
@@ -84,6 +91,6 @@ def demo(
             f" (also: {', '.join(u for u in DEMO_USERS if u != 'biller')})"
         )
         if edi_out is not None:
-            console.print(f"  X12 files of the cycle go to {edi_out} (none yet: claims arrive with the claims issue)")
+            console.print(f"  X12 files of the cycle are in {edi_out}")
     if serve_after:
         serve(host=host, port=port)

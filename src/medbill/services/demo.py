@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from medbill.domain.identifiers import npi_check_digit
 from medbill.domain.parties import Provider
 from medbill.domain.users import Actor, Role
-from medbill.services import appointments, encounters, patients, setup, users
+from medbill.services import appointments, batches, encounters, patients, setup, users
 from medbill.services.appointments import AppointmentDraft
 from medbill.services.base import Deps
 from medbill.services.encounters import EncounterDraft, FeeScheduleDraft, LineDraft
@@ -150,6 +151,9 @@ class DemoSummary:
     encounters: int
     total_charges_cents: int
     appointments: int = 0
+    claims: int = 0  # built from the encounters, scrubbed
+    claims_batched: int = 0  # queued in 837P files, one per payer
+    claims_held: int = 0  # kept back by scrubber errors
 
 
 def make_npi(rng: random.Random, kind: str) -> str:
@@ -167,8 +171,9 @@ def _address(rng: random.Random) -> AddressDraft:
     )
 
 
-def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> DemoSummary:
-    """Create the demo practice once; a second run finds it and changes nothing."""
+def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026, edi_out: Path | None = None) -> DemoSummary:
+    """Create the demo practice once (its claims built, scrubbed and batched, the 837s also written to ``edi_out``);
+    a second run finds it and changes nothing."""
     for practice in setup.list_practices(deps):
         if practice.name == DEMO_PRACTICE:
             return DemoSummary(practice.id, False, 0, 0, 0, 0, 0, 0)
@@ -343,13 +348,16 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> De
             diagnoses, lines = rng.choice(_VISITS)
             if age < 18 and lines[0][0] == "99396":
                 continue
+            on = today - timedelta(days=rng.randint(1, 90))
+            doctor = rng.choice(doctors)
             encounter = encounters.record_encounter(
                 deps,
                 actor,
                 EncounterDraft(
                     patient_id=patient.id,
-                    date_of_service=today - timedelta(days=rng.randint(1, 90)),
-                    rendering_provider_id=rng.choice(doctors).id,
+                    date_of_service=on,
+                    rendering_provider_id=doctor.id,
+                    referring_provider_id=doctor.id,  # the visit's doctor orders its labs and tests
                     facility_id=facility.id,
                     diagnoses=diagnoses,
                     lines=tuple(
@@ -361,6 +369,7 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> De
             counts["encounters"] += 1
             counts["charges"] += encounter.total_charge_cents
     counts["appointments"] = _schedule_tomorrow(deps, actor, rng, doctors, facility.id)
+    billed = batches.bill_unbilled(deps, actor, options=batches.BatchOptions(usage="T"), out_dir=edi_out)
     return DemoSummary(
         practice.id,
         True,
@@ -371,6 +380,9 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026) -> De
         counts["encounters"],
         counts["charges"],
         counts["appointments"],
+        billed.built,
+        billed.batched,
+        billed.held,
     )
 
 

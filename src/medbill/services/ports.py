@@ -11,6 +11,9 @@ from typing import Protocol, Self, TypeVar
 
 from medbill.domain.appointments import Appointment
 from medbill.domain.audit import AuditAction, AuditEvent
+from medbill.domain.claim_records import ClaimBatchRecord, ClaimRecord, ClaimSnapshot
+from medbill.domain.claim_states import ClaimStatus, ClaimTransition
+from medbill.domain.claims import Claim
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter
 from medbill.domain.fees import FeeSchedule
@@ -139,6 +142,9 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     clearinghouse_files: ClearinghouseFileRepository
     appointments: AppointmentRepository
+    claims: ClaimRepository
+    claim_batches: ClaimBatchRepository
+    counters: ControlCounters
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -233,3 +239,58 @@ class ClearinghouseFileRepository(Protocol):
     def list(
         self, practice_id: str, *, direction: FileDirection | None = None, limit: int = 100, offset: int = 0
     ) -> Sequence[ClearinghouseFile]: ...
+
+
+# --- Claims: the stored claim records, their history and snapshots, the 837 batches, and control numbers ------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimQuery:
+    statuses: tuple[ClaimStatus, ...] = ()  # empty: any status
+    payer_id: str | None = None
+    encounter_id: str | None = None
+    limit: int = 500
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimCount:
+    """How many claims of one payer are in one status, and what they charge."""
+
+    status: ClaimStatus
+    payer_id: str
+    count: int
+    total_charge_cents: int
+
+
+class ClaimRepository(Protocol):
+    """Claim records of one practice; (practice, CLM01), (practice, REF*6R) and (practice, build key) are unique."""
+
+    def add(self, claim: ClaimRecord, build_key: str) -> None: ...
+    def update(self, claim: ClaimRecord) -> None: ...  # status, findings, batch, payer claim number, updated_at
+    def get(self, practice_id: str, claim_id: str) -> ClaimRecord: ...
+    def by_build_key(self, practice_id: str, build_key: str) -> ClaimRecord | None: ...
+    def by_control_number(self, practice_id: str, patient_control_number: str) -> ClaimRecord | None: ...
+    def find(self, practice_id: str, query: ClaimQuery) -> Sequence[ClaimRecord]: ...
+    def counts(self, practice_id: str) -> Sequence[ClaimCount]: ...  # by status and payer, for work queues
+    def unbilled_encounter_ids(self, practice_id: str) -> Sequence[str]: ...  # encounters with no claim yet
+    def sent_documents(self, practice_id: str, patient_ids: Sequence[str]) -> Sequence[Claim]: ...
+    def add_transition(self, practice_id: str, transition: ClaimTransition) -> None: ...
+    def history(self, practice_id: str, claim_id: str) -> Sequence[ClaimTransition]: ...
+    def add_snapshot(self, snapshot: ClaimSnapshot) -> None: ...
+    def snapshots(self, practice_id: str, claim_id: str) -> Sequence[ClaimSnapshot]: ...
+
+
+class ClaimBatchRepository(Protocol):
+    """837 files as built, with their bytes kept apart from the listing."""
+
+    def add(self, batch: ClaimBatchRecord, content: bytes) -> None: ...
+    def get(self, practice_id: str, batch_id: str) -> ClaimBatchRecord: ...
+    def content(self, practice_id: str, batch_id: str) -> bytes: ...
+    def list(self, practice_id: str, *, limit: int = 100, offset: int = 0) -> Sequence[ClaimBatchRecord]: ...
+
+
+class ControlCounters(Protocol):
+    """Persistent sequences per practice: claim numbers, and ISA13/GS06 per trading partner (never reused)."""
+
+    def next(self, practice_id: str, name: str) -> int: ...

@@ -342,3 +342,141 @@ appointment_services = Table(
     Column("units", Integer, nullable=False),
     Column("modifiers", String(11), nullable=False),
 )
+
+# --- claims (issue 5): the claim record, its lines, findings, history, snapshots, batches and control numbers -------
+
+# Sequences per practice and per trading partner: claim numbers (CLM01) and ISA13/GS06 control numbers.
+control_counters = Table(
+    "control_counters",
+    metadata,
+    Column("practice_id", String(32), ForeignKey("practices.id"), primary_key=True),
+    Column("name", String(80), primary_key=True),  # "claim", "isa:<receiver id>", "gs:<receiver id>"
+    Column("value", BigInteger, nullable=False),
+)
+
+# One 837 file: to whom, with which control numbers, how many claims and what they total; its bytes apart.
+claim_batches = Table(
+    "claim_batches",
+    metadata,
+    _id(),
+    _practice(),
+    Column("kind", String(4), nullable=False),  # 837P, 837I
+    Column("payer_id", String(32), ForeignKey("payers.id"), nullable=False),
+    Column("sender_id", String(15), nullable=False),  # ISA06
+    Column("receiver_id", String(15), nullable=False),  # ISA08: the trading partner
+    Column("receiver_name", String(60), nullable=False),  # 1000B NM103
+    Column("file_name", String(255), nullable=False),
+    Column("interchange_control_number", BigInteger, nullable=False),  # ISA13
+    Column("group_control_number", BigInteger, nullable=False),  # GS06
+    Column("claim_count", Integer, nullable=False),
+    Column("total_charge_cents", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False),  # built, sent
+    Column("sha256", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(40), nullable=False),
+    Column("clearinghouse_file_id", String(32), ForeignKey("clearinghouse_files.id")),  # once sent
+    UniqueConstraint("practice_id", "receiver_id", "interchange_control_number", name="uq_claim_batches_partner_isa13"),
+    Index("ix_claim_batches_practice_created_at", "practice_id", "created_at"),
+)
+
+claim_batch_contents = Table(
+    "claim_batch_contents",
+    metadata,
+    Column("batch_id", String(32), ForeignKey("claim_batches.id", ondelete="CASCADE"), primary_key=True),
+    _practice(),
+    Column("content", LargeBinary, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    _id(),
+    _practice(),
+    Column("encounter_id", String(32), ForeignKey("encounters.id"), nullable=False, index=True),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("coverage_id", String(32), ForeignKey("coverages.id"), nullable=False),
+    Column("payer_id", String(32), ForeignKey("payers.id"), nullable=False),
+    Column("coverage_order", String(10), nullable=False),
+    Column("kind", String(4), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("patient_control_number", String(20), nullable=False),  # CLM01
+    Column("frequency", String(1), nullable=False),  # CLM05-3
+    # what makes building idempotent: "encounter:<id>:<payer id>" for an original, "<frequency>:<claim id>" else
+    Column("build_key", String(80), nullable=False),
+    Column("original_claim_id", String(32), ForeignKey("claims.id")),
+    Column("payer_claim_number", String(50)),  # REF*F8
+    Column("next_coverage_id", String(32), ForeignKey("coverages.id")),
+    Column("batch_id", String(32), ForeignKey("claim_batches.id")),
+    Column("date_of_service", Date, nullable=False),
+    Column("total_charge_cents", BigInteger, nullable=False),
+    Column("error_count", Integer, nullable=False),
+    Column("warning_count", Integer, nullable=False),
+    Column("scrubbed_at", UtcDateTime),
+    Column("document", Text, nullable=False),  # the 837-shaped claim as JSON
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("practice_id", "patient_control_number", name="uq_claims_practice_pcn"),
+    UniqueConstraint("practice_id", "build_key", name="uq_claims_practice_build_key"),
+    Index("ix_claims_practice_status", "practice_id", "status"),
+)
+
+claim_lines = Table(
+    "claim_lines",
+    metadata,
+    _practice(),
+    Column("claim_id", String(32), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_number", Integer, primary_key=True),
+    Column("line_control_number", String(50), nullable=False),  # REF*6R
+    Column("procedure_code", String(5), nullable=False),
+    Column("modifiers", String(11), nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("charge_cents", BigInteger, nullable=False),
+    Column("service_date", Date, nullable=False),
+    UniqueConstraint("practice_id", "line_control_number", name="uq_claim_lines_practice_lcn"),
+)
+
+claim_findings = Table(
+    "claim_findings",
+    metadata,
+    _practice(),
+    Column("claim_id", String(32), ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("rule", String(60), nullable=False),
+    Column("family", String(20), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("line_number", Integer),
+    Column("field", String(80)),
+    Column("location", String(120)),
+)
+
+# Every transition of every claim, in order: the history KPIs are queries over.
+claim_events = Table(
+    "claim_events",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True),
+    _practice(),
+    Column("claim_id", String(32), ForeignKey("claims.id"), nullable=False),
+    Column("event", String(20), nullable=False),
+    Column("from_status", String(20), nullable=False),
+    Column("to_status", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(60), nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_claim_events_claim", "practice_id", "claim_id"),
+)
+
+# What was sent, each time it was sent: never updated.
+claim_snapshots = Table(
+    "claim_snapshots",
+    metadata,
+    _id(),
+    _practice(),
+    Column("claim_id", String(32), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("batch_id", String(32), ForeignKey("claim_batches.id"), nullable=False),
+    Column("patient_control_number", String(20), nullable=False),
+    Column("total_charge_cents", BigInteger, nullable=False),
+    Column("taken_at", UtcDateTime, nullable=False),
+    Column("document", Text, nullable=False),
+)

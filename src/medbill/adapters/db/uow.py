@@ -11,6 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from medbill.adapters.db import mapping as m
 from medbill.adapters.db import tables as t
 from medbill.adapters.db.appointments import SqlAppointmentRepository
+from medbill.adapters.db.batches import SqlClaimBatchRepository, SqlControlCounters
+from medbill.adapters.db.claims import SqlClaimRepository
 from medbill.adapters.db.files import SqlClearinghouseFileRepository
 from medbill.adapters.db.repositories import (
     SqlAuditLog,
@@ -28,7 +30,10 @@ from medbill.domain.parties import Facility, Payer, Provider
 from medbill.services.ports import (
     AppointmentRepository,
     AuditLog,
+    ClaimBatchRepository,
+    ClaimRepository,
     ClearinghouseFileRepository,
+    ControlCounters,
     CoverageRepository,
     EncounterRepository,
     FeeScheduleRepository,
@@ -54,6 +59,9 @@ class SqlUnitOfWork:
     audit: AuditLog
     clearinghouse_files: ClearinghouseFileRepository
     appointments: AppointmentRepository
+    claims: ClaimRepository
+    claim_batches: ClaimBatchRepository
+    counters: ControlCounters
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -76,6 +84,9 @@ class SqlUnitOfWork:
         self.audit = SqlAuditLog(conn)
         self.clearinghouse_files = SqlClearinghouseFileRepository(conn)
         self.appointments = SqlAppointmentRepository(conn)
+        self.claims = SqlClaimRepository(conn)
+        self.claim_batches = SqlClaimBatchRepository(conn)
+        self.counters = SqlControlCounters(conn)
         return self
 
     def __exit__(

@@ -263,6 +263,24 @@ def list_claims(
     return [ClaimSummaryOut.of(c) for c in claims.list_claims(deps, actor, status=status, limit=limit, offset=offset)]
 
 
+class ClaimCountOut(BaseModel):
+    status: str
+    payer_id: str
+    count: int
+    total: str
+
+
+@router.get("/claims/counts", response_model=list[ClaimCountOut])
+def claim_counts(deps: DepsDep, actor: ActorDep) -> list[ClaimCountOut]:
+    """How many claims each payer has in each status, and what they charge (for work queues and the batch screen)."""
+    return [
+        ClaimCountOut(
+            status=c.status.value, payer_id=c.payer_id, count=c.count, total=cents_to_str(c.total_charge_cents)
+        )
+        for c in claims.claim_counts(deps, actor)
+    ]
+
+
 @router.get("/claims/{claim_id}", response_model=ClaimOut)
 def get_claim(claim_id: str, deps: DepsDep, actor: ActorDep) -> ClaimOut:
     """A claim with its lines, latest findings, history and snapshots; ``claim_id`` may also be the CLM01."""

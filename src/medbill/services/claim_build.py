@@ -1,0 +1,266 @@
+"""Mapping an encounter and its parties into the 837P-shaped domain ``Claim`` the X12 writer and the scrubber read."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from medbill.domain.claim_records import ClaimLineRecord, line_control_number
+from medbill.domain.claims import (
+    Claim,
+    ClaimFrequency,
+    ClaimKind,
+    Diagnosis,
+    EntityType,
+    Insured,
+    NamedEntity,
+    PostalAddress,
+    ProcedureCode,
+    Reference,
+    ServiceLine,
+)
+from medbill.domain.claims import (
+    Patient as ClaimPatient,
+)
+from medbill.domain.coverage import Coverage, Relationship
+from medbill.domain.encounters import Encounter
+from medbill.domain.parties import (
+    Address,
+    Facility,
+    Patient,
+    Payer,
+    PersonName,
+    Practice,
+    Provider,
+    ProviderKind,
+    ProviderRole,
+    TinKind,
+)
+
+_DELIMITERS = str.maketrans({"*": " ", "~": " ", ":": " ", "^": " ", "|": " "})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimParties:
+    """Everything a professional claim names, resolved from the database."""
+
+    practice: Practice
+    billing: Provider | None  # the practice's provider with the billing role; None: the practice itself bills
+    patient: Patient
+    coverage: Coverage
+    payer: Payer
+    rendering: Provider
+    referring: Provider | None = None
+    facility: Facility | None = None
+
+
+def billing_provider_of(providers: list[Provider]) -> Provider | None:
+    """The practice's billing provider: the first (by name) with the billing role, else None (the practice bills)."""
+    return next((p for p in providers if ProviderRole.BILLING in p.roles), None)
+
+
+def x12_text(text: str) -> str:
+    """Upper case in the X12 basic character set: accents dropped (José → JOSE), delimiters replaced by spaces."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(plain.upper().translate(_DELIMITERS).split())
+
+
+def _upper(text: str | None) -> str | None:
+    return x12_text(text) if text else None
+
+
+def postal(address: Address | None) -> PostalAddress | None:
+    if address is None:
+        return None
+    return PostalAddress(
+        line1=x12_text(address.line1),
+        line2=_upper(address.line2),
+        city=x12_text(address.city),
+        state=address.state,
+        postal_code=address.zip,
+    )
+
+
+def _person(role: str, name: PersonName, **values: object) -> NamedEntity:
+    return NamedEntity(
+        role=role,
+        entity_type=EntityType.PERSON,
+        name=x12_text(name.last),
+        first_name=x12_text(name.first),
+        middle_name=_upper(name.middle),
+        suffix=_upper(name.suffix),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _provider(role: str, p: Provider, *, address: Address | None = None) -> NamedEntity:
+    person = p.kind is ProviderKind.INDIVIDUAL
+    return NamedEntity(
+        role=role,
+        entity_type=EntityType.PERSON if person else EntityType.ORGANIZATION,
+        name=x12_text(p.last_name),
+        first_name=_upper(p.first_name),
+        id_qualifier="XX",
+        identifier=p.npi,
+        address=postal(address),
+        taxonomy=p.taxonomy,
+    )
+
+
+def billing_entity(parties: ClaimParties) -> NamedEntity:
+    """2010AA: the billing provider with NPI, taxonomy, address and tax ID (REF*EI or REF*SY)."""
+    b = parties.billing
+    practice = parties.practice
+    if b is not None:
+        entity = _provider("85", b, address=b.address or practice.address)
+        tin, qualifier = b.tin, ("SY" if b.tin_kind is TinKind.SSN else "EI")
+        return NamedEntity(
+            role=entity.role,
+            entity_type=entity.entity_type,
+            name=entity.name,
+            first_name=entity.first_name,
+            id_qualifier="XX",
+            identifier=b.npi,
+            address=entity.address,
+            taxonomy=b.taxonomy or practice.taxonomy,
+            references=(Reference(qualifier=qualifier, value=tin),) if tin else (),
+        )
+    return NamedEntity(
+        role="85",
+        entity_type=EntityType.ORGANIZATION,
+        name=x12_text(practice.name),
+        id_qualifier="XX" if practice.npi else None,
+        identifier=practice.npi,
+        address=postal(practice.address),
+        taxonomy=practice.taxonomy or parties.rendering.taxonomy,
+        references=(Reference(qualifier="EI", value=practice.tin),) if practice.tin else (),
+    )
+
+
+def payer_entity(payer: Payer) -> NamedEntity:
+    """2010BB: the payer by name and clearinghouse payer ID."""
+    return NamedEntity(
+        role="PR",
+        entity_type=EntityType.ORGANIZATION,
+        name=x12_text(payer.name),
+        id_qualifier="PI",
+        identifier=payer.payer_id,
+        address=postal(payer.address),
+    )
+
+
+def insured(parties: ClaimParties) -> tuple[Insured, ClaimPatient | None]:
+    """2000B/2010BA (with 2010BB) and, when the patient is not the subscriber, 2000C/2010CA."""
+    coverage, patient = parties.coverage, parties.patient
+    self_ = coverage.relationship is Relationship.SELF
+    if self_ or coverage.subscriber is None:
+        who, born, sex, address = patient.name, patient.birth_date, patient.sex, patient.address
+    else:
+        s = coverage.subscriber
+        who, born, sex, address = s.name, s.birth_date, s.sex, s.address or patient.address
+    subscriber = _person("IL", who, id_qualifier="MI", identifier=coverage.member_id, address=postal(address))
+    loop = Insured(
+        responsibility=coverage.order.x12,  # SBR01
+        relationship="18" if self_ else None,  # SBR02 only when the subscriber is the patient
+        group_number=coverage.group_number,
+        filing_indicator=parties.payer.claim_filing_indicator.value,  # SBR09
+        subscriber=subscriber,
+        payer=payer_entity(parties.payer),
+        birth_date=born,
+        sex=sex.value,
+    )
+    if self_:
+        return loop, None
+    person = _person("QC", patient.name, address=postal(patient.address))
+    return loop, ClaimPatient(
+        relationship=coverage.relationship.value, person=person, birth_date=patient.birth_date, sex=patient.sex.value
+    )
+
+
+def claim_providers(parties: ClaimParties, billing: NamedEntity) -> tuple[NamedEntity, ...]:
+    """2310A referring, 2310B rendering (when not the billing provider), 2310C service facility, in the guide's order."""
+    out: list[NamedEntity] = []
+    if parties.referring is not None:
+        referring = _provider("DN", parties.referring)
+        out.append(
+            NamedEntity(
+                role="DN",
+                entity_type=EntityType.PERSON,
+                name=referring.name,
+                first_name=referring.first_name,
+                id_qualifier="XX",
+                identifier=referring.identifier,
+            )
+        )
+    if parties.rendering.npi != billing.identifier:
+        out.append(_provider("82", parties.rendering))
+    f = parties.facility
+    if f is not None:
+        out.append(
+            NamedEntity(
+                role="77",
+                entity_type=EntityType.ORGANIZATION,
+                name=x12_text(f.name),
+                id_qualifier="XX" if f.npi else None,
+                identifier=f.npi,
+                address=postal(f.address),
+            )
+        )
+    return tuple(out)
+
+
+def professional_claim(
+    encounter: Encounter,
+    parties: ClaimParties,
+    *,
+    control_number: str,
+    frequency: ClaimFrequency = ClaimFrequency.ORIGINAL,
+    original_claim_number: str | None = None,
+) -> tuple[Claim, tuple[ClaimLineRecord, ...]]:
+    """The 837P claim for ``encounter`` to the coverage's payer, and its stored lines with their REF*6R numbers."""
+    billing = billing_entity(parties)
+    subscriber, patient = insured(parties)
+    dos = encounter.date_of_service
+    lines = tuple(
+        ServiceLine(
+            number=line.line_number,
+            procedure=ProcedureCode(qualifier="HC", code=line.procedure_code, modifiers=line.modifiers),
+            charge_cents=line.charge_cents,
+            units=Decimal(line.units),
+            diagnosis_pointers=line.diagnosis_pointers,
+            service_date=dos,
+            line_control_number=line_control_number(control_number, line.line_number),
+            notes=(x12_text(line.note),) if line.note else (),
+        )
+        for line in encounter.lines
+    )
+    records = tuple(
+        ClaimLineRecord(
+            line_number=line.line_number,
+            line_control_number=line_control_number(control_number, line.line_number),
+            procedure_code=line.procedure_code,
+            modifiers=line.modifiers,
+            units=line.units,
+            charge_cents=line.charge_cents,
+            service_date=dos,
+        )
+        for line in encounter.lines
+    )
+    claim = Claim(
+        kind=ClaimKind.PROFESSIONAL,
+        patient_control_number=control_number,  # CLM01
+        total_charge_cents=encounter.total_charge_cents,  # CLM02
+        facility_code=encounter.place_of_service,  # CLM05-1
+        frequency=frequency,  # CLM05-3
+        billing_provider=billing,
+        subscriber=subscriber,
+        patient=patient,
+        diagnoses=tuple(
+            Diagnosis(qualifier="ABK" if i == 0 else "ABF", code=code) for i, code in enumerate(encounter.diagnoses)
+        ),
+        original_claim_number=original_claim_number,  # REF*F8
+        providers=claim_providers(parties, billing),
+        lines=lines,
+    )
+    return claim, records

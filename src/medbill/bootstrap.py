@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine
@@ -13,7 +14,7 @@ from medbill.adapters.db.engine import make_engine
 from medbill.adapters.db.uow import SqlUnitOfWorkFactory
 from medbill.adapters.passwords import Argon2PasswordHasher
 from medbill.services.base import Deps, SystemClock
-from medbill.services.ports import Clock
+from medbill.services.ports import Clearinghouse, Clock
 
 DEFAULT_DATABASE_URL = "sqlite:///./medbill.db"
 
@@ -39,6 +40,7 @@ class Settings(BaseSettings):
     cookie_secure: bool = False  # send the session cookie over HTTPS only (set it behind TLS)
     session_minutes: int = 480
     fast_password_hashing: bool = False  # tests only
+    sandbox_dir: Path = Path("./medbill-sandbox")  # the sandbox payer's mailbox (the demo's clearinghouse)
     clock_at: datetime | None = None  # run as of this moment (tests, demos, replaying a day); None: the real clock
 
 
@@ -77,3 +79,10 @@ def migrate_container(container: Container) -> None:
     from medbill.adapters.db.migrate import upgrade_engine
 
     upgrade_engine(container.engine)
+
+
+def sandbox_clearinghouse(container: Container) -> Clearinghouse:
+    """The sandbox payer as a clearinghouse mailbox in ``MEDBILL_SANDBOX_DIR`` (it answers 837s at once)."""
+    from medbill.adapters.clearinghouse.sandbox.adapter import SandboxClearinghouse
+
+    return SandboxClearinghouse(container.settings.sandbox_dir, now=container.deps.clock.now)

@@ -39,7 +39,7 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Build a demo practice of synthetic patients in the database (once), print a summary and the login."""
-    from medbill.bootstrap import Settings, build, migrate_container
+    from medbill.bootstrap import Settings, build, migrate_container, sandbox_clearinghouse
     from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 
     if edi_out is not None:
@@ -47,7 +47,9 @@ def demo(
     container = build(Settings())
     try:
         migrate_container(container)
-        summary = build_demo(container.deps, patients_count=patients, edi_out=edi_out)
+        summary = build_demo(
+            container.deps, patients_count=patients, edi_out=edi_out, clearinghouse=sandbox_clearinghouse(container)
+        )
     except MedbillError as exc:
         fail(str(exc))
     finally:
@@ -65,6 +67,7 @@ def demo(
                 "claims": summary.claims,
                 "claims_batched": summary.claims_batched,
                 "claims_held": summary.claims_held,
+                "claim_states": summary.claim_states,
                 "users": sorted(DEMO_USERS),
                 "password": DEMO_PASSWORD,
             }
@@ -84,6 +87,8 @@ def demo(
                 f"  claims {summary.claims}: {summary.claims_batched} batched into 837P files, "
                 f"{summary.claims_held} held by the scrubber (see medbill claims list --status scrubbed)"
             )
+            states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(summary.claim_states.items()))
+            console.print(f"  after the sandbox payer's 999, 277CA and 835: {states}")
         else:
             console.print(f"Demo practice already present ({summary.practice_id}); nothing changed.")
         console.print(

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from medbill.domain.identifiers import npi_check_digit
 from medbill.domain.parties import Provider
 from medbill.domain.users import Actor, Role
-from medbill.services import appointments, batches, encounters, patients, setup, users
+from medbill.services import appointments, batches, claims, encounters, patients, setup, submission, users
+from medbill.services import clearinghouse as clearinghouse_files
 from medbill.services.appointments import AppointmentDraft
 from medbill.services.base import Deps
 from medbill.services.encounters import EncounterDraft, FeeScheduleDraft, LineDraft
 from medbill.services.patients import CoverageDraft, GuarantorDraft, PatientDraft, SubscriberDraft
-from medbill.services.ports import PatientQuery
+from medbill.services.ports import Clearinghouse, FileDirection, PatientQuery
 from medbill.services.setup import AddressDraft, FacilityDraft, PayerDraft, ProviderDraft
 
 DEMO_PRACTICE = "Riverbend Family Medicine (demo)"
@@ -154,6 +155,7 @@ class DemoSummary:
     claims: int = 0  # built from the encounters, scrubbed
     claims_batched: int = 0  # queued in 837P files, one per payer
     claims_held: int = 0  # kept back by scrubber errors
+    claim_states: dict[str, int] = field(default_factory=dict)  # after the sandbox payer answered
 
 
 def make_npi(rng: random.Random, kind: str) -> str:
@@ -171,7 +173,14 @@ def _address(rng: random.Random) -> AddressDraft:
     )
 
 
-def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026, edi_out: Path | None = None) -> DemoSummary:
+def build_demo(
+    deps: Deps,
+    *,
+    patients_count: int = 220,
+    seed: int = 2026,
+    edi_out: Path | None = None,
+    clearinghouse: Clearinghouse | None = None,
+) -> DemoSummary:
     """Create the demo practice once (its claims built, scrubbed and batched, the 837s also written to ``edi_out``);
     a second run finds it and changes nothing."""
     for practice in setup.list_practices(deps):
@@ -321,7 +330,8 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026, edi_o
                 CoverageDraft(
                     payer_id=payer.id,
                     order=order,
-                    member_id=f"{payer.payer_id[1:4]}{rng.randint(10**8, 10**9 - 1)}",
+                    # about one member ID in 25 is mistyped, so the sandbox payer's 277CA rejects some claims
+                    member_id=f"{'ZZ' if n % 25 == 7 else payer.payer_id[1:4]}{rng.randint(10**8, 10**9 - 1)}",
                     relationship="19" if child else "18",
                     subscriber=SubscriberDraft(
                         last_name=last,
@@ -370,6 +380,7 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026, edi_o
             counts["charges"] += encounter.total_charge_cents
     counts["appointments"] = _schedule_tomorrow(deps, actor, rng, doctors, facility.id)
     billed = batches.bill_unbilled(deps, actor, options=batches.BatchOptions(usage="T"), out_dir=edi_out)
+    cycle = _run_cycle(deps, actor, clearinghouse, edi_out) if clearinghouse is not None else {}
     return DemoSummary(
         practice.id,
         True,
@@ -383,6 +394,7 @@ def build_demo(deps: Deps, *, patients_count: int = 220, seed: int = 2026, edi_o
         billed.built,
         billed.batched,
         billed.held,
+        claim_states=cycle,
     )
 
 
@@ -417,3 +429,18 @@ def _schedule_tomorrow(deps: Deps, actor: Actor, rng: random.Random, doctors: li
             ),
         )
     return len(chosen)
+
+
+def _run_cycle(deps: Deps, actor: Actor, clearinghouse: Clearinghouse, edi_out: Path | None) -> dict[str, int]:
+    """Send the batches to the (sandbox) payer, take in its 999, 277CA and 835, and count the claims by state."""
+    submission.send_batches(deps, actor, clearinghouse)
+    submission.ingest_answers(deps, actor, clearinghouse)
+    if edi_out is not None:
+        for listed in clearinghouse_files.list_files(deps, actor, direction=FileDirection.INBOUND.value, limit=1000):
+            archived = clearinghouse_files.archived_file(deps, actor, listed.id)
+            kind = listed.x12_kind or "x12"
+            (edi_out / f"{kind}_{listed.remote_name}").write_bytes(archived.content)
+    states: dict[str, int] = {}
+    for count in claims.claim_counts(deps, actor):
+        states[count.status.value] = states.get(count.status.value, 0) + count.count
+    return states

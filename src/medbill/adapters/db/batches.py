@@ -83,6 +83,16 @@ class SqlClaimBatchRepository:
             raise NotFound("no claim batch with that id in this practice")
         return bytes(value)
 
+    def mark_sent(self, practice_id: str, batch_id: str, file_id: str) -> None:
+        c = t.claim_batches.c
+        done = self._conn.execute(
+            update(t.claim_batches)
+            .where(c.id == batch_id, c.practice_id == practice_id)
+            .values(status=BatchStatus.SENT.value, clearinghouse_file_id=file_id)
+        )
+        if done.rowcount != 1:
+            raise NotFound("no batch with that id in this practice")
+
     def list(self, practice_id: str, *, limit: int = 100, offset: int = 0) -> Sequence[ClaimBatchRecord]:
         c = t.claim_batches.c
         rows = self._conn.execute(

@@ -81,8 +81,15 @@ def migrate_container(container: Container) -> None:
     upgrade_engine(container.engine)
 
 
-def sandbox_clearinghouse(container: Container) -> Clearinghouse:
-    """The sandbox payer as a clearinghouse mailbox in ``MEDBILL_SANDBOX_DIR`` (it answers 837s at once)."""
+def sandbox_clearinghouse(container: Container, *, fresh: bool = False) -> Clearinghouse:
+    """The sandbox payer as a clearinghouse mailbox in ``MEDBILL_SANDBOX_DIR`` (it answers 837s at once).
+
+    ``fresh`` empties the mailbox first: a new demo database starts its control numbers (and file names) again.
+    """
+    import shutil
+
     from medbill.adapters.clearinghouse.sandbox.adapter import SandboxClearinghouse
 
+    if fresh and container.settings.sandbox_dir.exists():
+        shutil.rmtree(container.settings.sandbox_dir)
     return SandboxClearinghouse(container.settings.sandbox_dir, now=container.deps.clock.now)

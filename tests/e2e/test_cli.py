@@ -21,6 +21,8 @@ def run(
     *args: str, url: str, check: bool = True, extra_env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MEDBILL_DATABASE_URL": url, **(extra_env or {})}
+    if url.startswith("sqlite:///"):  # the sandbox payer's mailbox lives beside the test's database
+        env.setdefault("MEDBILL_SANDBOX_DIR", str(Path(url.removeprefix("sqlite:///")).parent / "sandbox"))
     done = subprocess.run([MEDBILL, *args], env=env, capture_output=True, text=True, timeout=300, cwd=cwd)
     if check:
         assert done.returncode == 0, done.stderr + done.stdout
@@ -90,7 +92,10 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
         ["admin", "biller", "coder", "frontdesk"],
     )
     assert first["coverages"] >= 40 and first["encounters"] > 0
-    assert (tmp_path / "edi").is_dir()
+    kinds = sorted({f.name.split("_", 1)[0] for f in (tmp_path / "edi").iterdir()})
+    assert kinds == ["277CA", "835", "837P", "999"]
+    states = first["claim_states"]
+    assert sum(states.values()) == first["claims"] and states.get("paid", 0) + states.get("partially_paid", 0) > 0
     again = json.loads(run("demo", "--no-serve", "--json", url=url).stdout)
     assert (again["created"], again["practice_id"]) == (False, first["practice_id"])
     text = run("demo", "--no-serve", url=url).stdout

@@ -40,16 +40,15 @@ def demo(
 ) -> None:
     """Build a demo practice of synthetic patients in the database (once), print a summary and the login."""
     from medbill.bootstrap import Settings, build, migrate_container, sandbox_clearinghouse
-    from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
+    from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo, demo_exists
 
     if edi_out is not None:
         edi_out.mkdir(parents=True, exist_ok=True)
     container = build(Settings())
     try:
         migrate_container(container)
-        summary = build_demo(
-            container.deps, patients_count=patients, edi_out=edi_out, clearinghouse=sandbox_clearinghouse(container)
-        )
+        mailbox = sandbox_clearinghouse(container, fresh=not demo_exists(container.deps))
+        summary = build_demo(container.deps, patients_count=patients, edi_out=edi_out, clearinghouse=mailbox)
     except MedbillError as exc:
         fail(str(exc))
     finally:

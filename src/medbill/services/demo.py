@@ -173,6 +173,10 @@ def _address(rng: random.Random) -> AddressDraft:
     )
 
 
+def demo_exists(deps: Deps) -> bool:
+    return any(practice.name == DEMO_PRACTICE for practice in setup.list_practices(deps))
+
+
 def build_demo(
     deps: Deps,
     *,

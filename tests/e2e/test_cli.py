@@ -156,3 +156,17 @@ def test_serve_answers_on_loopback(database_url: str) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_x12_commands_run_from_the_installed_script(tmp_path: Path) -> None:
+    sample = Path(__file__).parents[1] / "fixtures" / "x12" / "835" / "botsedi__835-denial.dat"
+    ok = subprocess.run([MEDBILL, "x12", "validate", str(sample)], capture_output=True, text=True, timeout=120)
+    assert (ok.returncode, ok.stdout.strip()) == (0, f"{sample}: OK, 1 transaction set(s)")
+    parsed = subprocess.run(
+        [MEDBILL, "x12", "parse", str(sample), "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert [t["type"] for t in json.loads(parsed.stdout)["transactions"]] == ["835"]
+    broken = tmp_path / "broken.x12"
+    broken.write_text("ISA*00*not really")
+    failed = subprocess.run([MEDBILL, "x12", "validate", str(broken)], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1

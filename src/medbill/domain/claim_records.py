@@ -18,23 +18,10 @@ from medbill.domain.claims import Claim, ClaimFrequency, ClaimKind
 from medbill.domain.coverage import CoverageOrder
 from medbill.domain.errors import ValidationError
 from medbill.domain.fields import new_id
+from medbill.domain.identifiers import luhn_check_digit
 from medbill.domain.scrub import Finding, Severity
 
 MAX_CONTROL_NUMBER = 20  # CLM01 is 1–38 characters; we keep ours short enough for CMS-1500 box 26 (14)
-_LUHN_DIGITS = "0123456789"
-
-
-def luhn_check_digit(digits: str) -> str:
-    """The Luhn (mod 10) check digit of a string of digits, so that a mistyped claim number is caught."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return _LUHN_DIGITS[(10 - total % 10) % 10]
 
 
 def patient_control_number(sequence: int) -> str:
@@ -53,7 +40,7 @@ def is_patient_control_number(value: str) -> bool:
         and value[:1] == "C"
         and body.isdigit()
         and len(body) >= 7
-        and luhn_check_digit(body) == value[-1]
+        and str(luhn_check_digit(body)) == value[-1]
     )
 
 

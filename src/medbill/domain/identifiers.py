@@ -78,10 +78,10 @@ def _digits_only(value: str) -> str:
     return "".join(_DIGITS.findall(value))
 
 
-def npi_check_digit(first_nine: str) -> int:
-    """The Luhn check digit of an NPI, computed over the card-issuer prefix 80840 and the first nine digits."""
+def luhn_check_digit(digits: str) -> int:
+    """The Luhn (mod 10, ISO/IEC 7812) check digit that completes ``digits``."""
     total = 0
-    for position, char in enumerate(reversed("80840" + first_nine)):
+    for position, char in enumerate(reversed(digits)):
         digit = int(char)
         if position % 2 == 0:  # every second digit from the right, starting with the rightmost of the payload
             digit *= 2
@@ -89,6 +89,16 @@ def npi_check_digit(first_nine: str) -> int:
                 digit -= 9
         total += digit
     return (10 - total % 10) % 10
+
+
+def npi_check_digit(first_nine: str) -> int:
+    """The Luhn check digit of an NPI, computed over the card-issuer prefix 80840 and the first nine digits."""
+    return luhn_check_digit("80840" + first_nine)
+
+
+def is_valid_npi(npi: str) -> bool:
+    """True for 10 ASCII digits whose last is the NPI check digit (no message: for validators that report their own)."""
+    return len(npi) == 10 and npi.isascii() and npi.isdigit() and npi_check_digit(npi[:9]) == int(npi[9])
 
 
 def validate_npi(value: str, *, field: str = "npi") -> str:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -17,6 +17,7 @@ from medbill.bootstrap import Container
 from medbill.domain.errors import AuthenticationFailed, NotFound, PermissionDenied
 from medbill.domain.users import Actor
 from medbill.services.base import Deps
+from medbill.services.documents import MAX_UPLOAD_BYTES
 from medbill.services.users import actor_for_user
 from medbill.web.rendering import page, secure
 from medbill.web.session import COOKIE_NAME, CSRF_FIELD, CSRF_HEADER, SessionCodec, WebSession
@@ -92,15 +93,20 @@ def signed_in(request: Request) -> SignedIn:
     return SignedIn(actor=actor, session=session, deps=deps)
 
 
-async def form_values(request: Request) -> dict[str, str]:
-    """The posted form's text fields, after its CSRF token (hidden input, or header from htmx) matched the session."""
-    form = await request.form()
+def check_csrf(request: Request, form: FormData) -> None:
+    """The form's CSRF token (hidden input, or the header htmx sends) must be its session's, else CsrfRefused."""
     session = read_session(request)
     token = form.get(CSRF_FIELD)
     if not isinstance(token, str) or not token:
         token = request.headers.get(CSRF_HEADER)
     if session is None or not session.csrf_matches(token):
         raise CsrfRefused()
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The posted form's text fields, after its CSRF token matched the session."""
+    form = await request.form()
+    check_csrf(request, form)
     return {k: v for k, v in form.multi_items() if not isinstance(v, UploadFile) and k != CSRF_FIELD}
 
 
@@ -113,19 +119,11 @@ class PostedUpload:
     files: dict[str, tuple[str, bytes]]
 
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
 async def posted_upload(request: Request) -> PostedUpload:
     """The dependency of every upload behind the login: the CSRF check before any file is read."""
     form = await request.form(max_part_size=MAX_UPLOAD_BYTES + 1)
     try:
-        session = read_session(request)
-        token = form.get(CSRF_FIELD)
-        if not isinstance(token, str) or not token:
-            token = request.headers.get(CSRF_HEADER)
-        if session is None or not session.csrf_matches(token):
-            raise CsrfRefused()
+        check_csrf(request, form)
         who = await run_in_threadpool(signed_in, request)
         values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != CSRF_FIELD}
         files = {

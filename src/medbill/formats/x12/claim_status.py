@@ -12,7 +12,14 @@ from medbill.domain.acknowledgements import (
     StatusInfo,
 )
 from medbill.domain.claims import NamedEntity, ProcedureCode, Reference
-from medbill.formats.x12.common import EntityBuilder, fmt_procedure, opt, parse_procedure, write_nm1
+from medbill.formats.x12.common import (
+    EntityBuilder,
+    opt,
+    parse_procedure,
+    write_nm1,
+    write_service_dates,
+    write_svc,
+)
 from medbill.formats.x12.envelope import RawTransaction
 from medbill.formats.x12.errors import X12StructureError
 from medbill.formats.x12.functional_ack import _located, _unexpected
@@ -351,15 +358,6 @@ def _stc(w: SegmentWriter, s: StatusInfo) -> None:
     w.seg(*items)
 
 
-def _range(w: SegmentWriter, start: date | None, end: date | None) -> None:
-    if start is None:
-        return
-    if end is None:
-        w.seg("DTP", "472", "D8", fmt_date(start))
-    else:
-        w.seg("DTP", "472", "RD8", f"{fmt_date(start)}-{fmt_date(end)}")
-
-
 def _charge(c: ClaimStatusReport) -> int:
     return next((s.amount_cents for s in c.statuses if s.amount_cents is not None), 0)
 
@@ -393,23 +391,14 @@ def _claim_status(w: SegmentWriter, c: ClaimStatusReport) -> None:
         w.seg("REF", "EJ", c.patient_account_number)
     for r in c.references:
         w.seg("REF", r.qualifier, r.value)
-    _range(w, c.service_date, c.service_date_end)
+    write_service_dates(w, c.service_date, c.service_date_end)
     for line in c.lines:
-        w.seg(
-            "SVC",
-            fmt_procedure(w, line.procedure) if line.procedure else "",
-            fmt_cents(line.charge_cents),
-            "",
-            line.revenue_code or "",
-            "",
-            "",
-            line.units or "",
-        )
+        write_svc(w, line)
         for s in line.statuses:
             _stc(w, s)
         if line.line_control_number:
             w.seg("REF", "FJ", line.line_control_number)
-        _range(w, line.service_date, line.service_date_end)
+        write_service_dates(w, line.service_date, line.service_date_end)
 
 
 def write_277ca_body(w: SegmentWriter, ack: ClaimAcknowledgement) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from medbill.domain.acknowledgements import LineStatus
 from medbill.domain.claims import Contact, EntityType, NamedEntity, PostalAddress, ProcedureCode, Reference
 from medbill.formats.x12.construct import fast_constructor
-from medbill.formats.x12.syntax import ElementError, Segment, SegmentWriter, element
+from medbill.formats.x12.syntax import ElementError, Segment, SegmentWriter, element, fmt_cents, fmt_date
 
 
 def opt(seg: Segment, index: int) -> str | None:
@@ -206,3 +209,27 @@ def write_per(w: SegmentWriter, c: Contact) -> None:
 def write_refs(w: SegmentWriter, refs: tuple[Reference, ...]) -> None:
     for r in refs:
         w.seg("REF", r.qualifier, r.value)
+
+
+def write_service_dates(w: SegmentWriter, start: date | None, end: date | None) -> None:
+    """DTP*472: a service date (D8) or span (RD8), nothing when there is no date (276/277 2200D and 2210D)."""
+    if start is None:
+        return
+    if end is None:
+        w.seg("DTP", "472", "D8", fmt_date(start))
+    else:
+        w.seg("DTP", "472", "RD8", f"{fmt_date(start)}-{fmt_date(end)}")
+
+
+def write_svc(w: SegmentWriter, line: LineStatus) -> None:
+    """SVC of a 276/277 service line: procedure, charge, revenue code and units (2210D)."""
+    w.seg(
+        "SVC",
+        fmt_procedure(w, line.procedure) if line.procedure else "",
+        fmt_cents(line.charge_cents),
+        "",
+        line.revenue_code or "",
+        "",
+        "",
+        line.units or "",
+    )

@@ -6,7 +6,14 @@ from datetime import date
 
 from medbill.domain.acknowledgements import ClaimStatusQuery, ClaimStatusRequest, LineStatus
 from medbill.domain.claims import NamedEntity, ProcedureCode, Reference
-from medbill.formats.x12.common import EntityBuilder, fmt_procedure, opt, parse_procedure, write_nm1
+from medbill.formats.x12.common import (
+    EntityBuilder,
+    opt,
+    parse_procedure,
+    write_nm1,
+    write_service_dates,
+    write_svc,
+)
 from medbill.formats.x12.envelope import RawTransaction
 from medbill.formats.x12.errors import X12StructureError, X12SyntaxError
 from medbill.formats.x12.syntax import (
@@ -282,27 +289,9 @@ def write_276_body(w: SegmentWriter, request: ClaimStatusRequest) -> None:
                 w.seg("REF", r.qualifier, r.value)
             if q.charge_cents is not None:
                 w.seg("AMT", "T3", fmt_cents(q.charge_cents))
-            _dates(w, q.service_date, q.service_date_end)
+            write_service_dates(w, q.service_date, q.service_date_end)
             for line in q.lines:
-                w.seg(
-                    "SVC",
-                    fmt_procedure(w, line.procedure) if line.procedure else "",
-                    fmt_cents(line.charge_cents),
-                    "",
-                    line.revenue_code or "",
-                    "",
-                    "",
-                    line.units or "",
-                )
+                write_svc(w, line)
                 if line.line_control_number:
                     w.seg("REF", "FJ", line.line_control_number)
-                _dates(w, line.service_date, line.service_date_end)
-
-
-def _dates(w: SegmentWriter, start: date | None, end: date | None) -> None:
-    if start is None:
-        return
-    if end is None:
-        w.seg("DTP", "472", "D8", fmt_date(start))
-    else:
-        w.seg("DTP", "472", "RD8", f"{fmt_date(start)}-{fmt_date(end)}")
+                write_service_dates(w, line.service_date, line.service_date_end)

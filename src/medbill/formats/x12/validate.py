@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from medbill.domain.claims import ClaimBatch, ClaimFrequency, NamedEntity
+from medbill.domain.identifiers import is_valid_npi
 from medbill.domain.remittance import Remittance, claim_balance_cents, line_balance_cents, payment_balance_cents
 from medbill.formats.x12.envelope import RawTransaction, walk_interchange
 from medbill.formats.x12.errors import X12Error
@@ -97,25 +98,10 @@ def _found(t: Transaction, **detail: Any) -> Finding:
     return Finding(interchange=t.interchange.control_number, transaction=t.control_number, **detail)
 
 
-def npi_is_valid(npi: str) -> bool:
-    """NPI check digit: Luhn over the prefix 80840 and the first nine digits (CMS NPI standard, ISO 7812)."""
-    if len(npi) != 10 or not npi.isdigit() or not npi.isascii():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed("80840" + npi[:9])):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return (10 - total % 10) % 10 == int(npi[9])
-
-
 def _npi_findings(t: Transaction, entities: Iterable[NamedEntity | None], where: str) -> list[Finding]:
     out: list[Finding] = []
     for e in entities:
-        if e is not None and e.id_qualifier == "XX" and e.identifier and not npi_is_valid(e.identifier):
+        if e is not None and e.id_qualifier == "XX" and e.identifier and not is_valid_npi(e.identifier):
             out.append(
                 _found(
                     t,

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     fast_password_hashing: bool = False  # tests only
     sandbox_dir: Path = Path("./medbill-sandbox")  # the sandbox payer's mailbox (the demo's clearinghouse)
     clock_at: datetime | None = None  # run as of this moment (tests, demos, replaying a day); None: the real clock
+    underpayment_tolerance_cents: int = 100  # a paid line this far below the contracted amount is not queued
 
 
 @dataclass(frozen=True, slots=True)

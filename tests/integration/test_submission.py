@@ -10,7 +10,7 @@ from medbill.adapters.clearinghouse.sandbox.adapter import SandboxClearinghouse
 from medbill.adapters.clearinghouse.sandbox.config import load_payers
 from medbill.domain.claim_states import ClaimEvent, ClaimStatus
 from medbill.domain.remittance import Adjustment, AdjustmentGroup, ClaimPayment, ServicePayment
-from medbill.services import batches, claims, submission
+from medbill.services import batches, claims, posting, submission
 from tests.integration.claims_support import OPTIONS, covered_encounter
 from tests.support import Practice
 
@@ -81,8 +81,8 @@ def test_a_claim_that_went_to_the_deductible_is_paid_not_denied() -> None:
     deductible = _line(0, ("CO-45", 2000), ("PR-1", 8000))
     paid = _line(6400, ("CO-45", 2000), ("PR-2", 1600))
     refused = _line(0, ("CO-96", 10000))
-    assert submission.adjudication_event(payment(deductible)) is ClaimEvent.PAY
-    assert submission.adjudication_event(payment(paid, refused)) is ClaimEvent.PAY_PARTIALLY
-    assert submission.adjudication_event(payment(refused)) is ClaimEvent.DENY
-    assert submission.adjudication_event(payment(paid, status=Clp.DENIED)) is ClaimEvent.DENY
-    assert submission.adjudication_event(payment(paid, status=Clp.REVERSAL)) is ClaimEvent.REVERSE
+    assert posting.adjudication_event(payment(deductible)) is ClaimEvent.PAY
+    assert posting.adjudication_event(payment(paid, refused)) is ClaimEvent.PAY_PARTIALLY
+    assert posting.adjudication_event(payment(refused)) is ClaimEvent.DENY
+    assert posting.adjudication_event(payment(paid, status=Clp.DENIED)) is ClaimEvent.DENY
+    assert posting.adjudication_event(payment(paid, status=Clp.REVERSAL)) is ClaimEvent.REVERSE

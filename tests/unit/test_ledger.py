@@ -17,7 +17,9 @@ AT = datetime(2026, 11, 26, tzinfo=UTC)
 def entry(kind: EntryKind, cents: int, **extra: object) -> LedgerEntry:
     if kind is EntryKind.TRANSFER_TO_PATIENT:
         extra.setdefault("patient_share", PatientShare.COINSURANCE)
-    return LedgerEntry(practice_id="p", claim_line_id="line", kind=kind, amount_cents=cents, at=AT, **extra)  # type: ignore[arg-type]
+    return LedgerEntry(
+        practice_id="p", patient_id="pt", encounter_id="e", line_number=1, kind=kind, amount_cents=cents, at=AT, **extra
+    )  # type: ignore[arg-type]
 
 
 def test_a_typical_remittance_leaves_the_patients_share() -> None:
@@ -46,7 +48,15 @@ def test_entries_refuse_what_cannot_be_posted() -> None:
     with pytest.raises(ValidationError):
         entry(EntryKind.PAYER_PAYMENT, -100)
     with pytest.raises(ValidationError):
-        LedgerEntry(practice_id="p", claim_line_id="l", kind=EntryKind.TRANSFER_TO_PATIENT, amount_cents=5, at=AT)
+        LedgerEntry(
+            practice_id="p",
+            patient_id="pt",
+            encounter_id="e",
+            line_number=1,
+            kind=EntryKind.TRANSFER_TO_PATIENT,
+            amount_cents=5,
+            at=AT,
+        )
     with pytest.raises(TypeError):
         entry(EntryKind.CHARGE, 1.5)  # type: ignore[arg-type]
 

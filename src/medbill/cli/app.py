@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import admin, appointments, claims, codes, estimate, run, scrub, x12
+from medbill.cli import admin, appointments, claims, codes, era, estimate, run, scrub, x12
 
 app = typer.Typer(help="medbill: medical billing and coding.", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(admin.db_app, name="db")
@@ -14,6 +14,7 @@ app.add_typer(admin.tokens_app, name="tokens")
 app.add_typer(appointments.app, name="appointments")
 app.add_typer(claims.app, name="claims")
 app.add_typer(codes.app, name="codes")
+app.add_typer(era.app, name="era")
 app.add_typer(x12.app, name="x12")
 app.command("serve")(run.serve)
 app.command("demo")(run.demo)

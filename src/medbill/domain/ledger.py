@@ -1,7 +1,9 @@
 """The ledger: every charge, payment, adjustment, transfer, write-off and refund is a typed entry; balances are derived.
 
-Each entry moves money in or out of two buckets of a claim line, what insurance still owes and what the patient
-owes. The identity checked in tests, for every line and any sequence of entries::
+Each entry moves money in or out of two buckets of one service line (an encounter's charge line, billed on the
+primary claim and again on a secondary one), what insurance still owes and what the patient owes. An entry also
+names the claim and payer whose adjudication produced it, so balances per claim line, claim, patient account and
+payer are all sums over entries. The identity checked in tests, for every line and any sequence of entries::
 
     charges − (payments − refunds) − adjustments = insurance balance + patient balance
 
@@ -30,6 +32,7 @@ class EntryKind(StrEnum):
     PATIENT_PAYMENT = "patient_payment"
     PATIENT_WRITE_OFF = "patient_write_off"  # small balance, hardship, bad debt — with a reason
     REFUND = "refund"  # money given back to the patient or payer
+    INTEREST = "interest"  # prompt-pay interest a payer added (835 AMT*I): income, not against the charge
 
 
 class PatientShare(StrEnum):
@@ -52,6 +55,7 @@ _EFFECT: dict[EntryKind, tuple[int, int]] = {
     EntryKind.PATIENT_PAYMENT: (0, -1),
     EntryKind.PATIENT_WRITE_OFF: (0, -1),
     EntryKind.REFUND: (0, 1),
+    EntryKind.INTEREST: (0, 0),
 }
 PAYMENTS = frozenset({EntryKind.PAYER_PAYMENT, EntryKind.PATIENT_PAYMENT})
 ADJUSTMENTS = frozenset({EntryKind.CONTRACTUAL_ADJUSTMENT, EntryKind.OTHER_ADJUSTMENT, EntryKind.PATIENT_WRITE_OFF})
@@ -61,7 +65,12 @@ ADJUSTMENTS = frozenset({EntryKind.CONTRACTUAL_ADJUSTMENT, EntryKind.OTHER_ADJUS
 class LedgerEntry:
     id: str = field(default_factory=new_id)
     practice_id: str
-    claim_line_id: str
+    patient_id: str  # the account
+    encounter_id: str
+    line_number: int  # the encounter's service line (the claim line of the same number)
+    claim_id: str | None = None  # the claim whose adjudication produced it (None: charge, patient side)
+    payer_id: str | None = None
+    remittance_id: str | None = None  # the 835 it was posted from
     kind: EntryKind
     amount_cents: int  # positive for a posting; the negative of the original for its reversal
     at: datetime
@@ -79,14 +88,24 @@ class LedgerEntry:
             raise ValidationError(
                 "a transfer to the patient says why (deductible, coinsurance, copay, other)", field="patient_share"
             )
-        if self.amount_cents < 0 and self.reverses is None:
+        if self.amount_cents < 0 and self.reverses is None and self.remittance_id is None:
+            # a payer may send negative amounts (a CAS that gives back an earlier adjustment): those carry their
+            # remittance; anything else negative must be the reversal of a named entry
             raise ValidationError("a negative entry must name the entry it reverses", field="amount")
 
-    def reversal(self, *, at: datetime, source: str) -> LedgerEntry:
+    @property
+    def line_key(self) -> tuple[str, int]:
+        return (self.encounter_id, self.line_number)
+
+    def reversal(self, *, at: datetime, source: str, remittance_id: str | None = None) -> LedgerEntry:
         """The entry that undoes this one, leaving both in the ledger."""
         return LedgerEntry(
             practice_id=self.practice_id,
-            claim_line_id=self.claim_line_id,
+            patient_id=self.patient_id,
+            encounter_id=self.encounter_id,
+            line_number=self.line_number,
+            claim_id=self.claim_id,
+            payer_id=self.payer_id,
             kind=self.kind,
             amount_cents=-self.amount_cents,
             at=at,
@@ -95,6 +114,7 @@ class LedgerEntry:
             remark_codes=self.remark_codes,
             patient_share=self.patient_share,
             source=source,
+            remittance_id=remittance_id,
             reverses=self.id,
         )
 
@@ -107,6 +127,7 @@ class Balance:
     refunds_cents: int = 0
     insurance_cents: int = 0
     patient_cents: int = 0
+    interest_cents: int = 0
 
     @property
     def total_cents(self) -> int:
@@ -115,7 +136,7 @@ class Balance:
 
 def balance(entries: Iterable[LedgerEntry]) -> Balance:
     """The derived balance of a set of entries (one line, one claim, one account: any set)."""
-    charges = payments = adjustments = refunds = insurance = patient = 0
+    charges = payments = adjustments = refunds = insurance = patient = interest = 0
     for entry in entries:
         to_insurance, to_patient = _EFFECT[entry.kind]
         insurance += to_insurance * entry.amount_cents
@@ -128,4 +149,6 @@ def balance(entries: Iterable[LedgerEntry]) -> Balance:
             adjustments += entry.amount_cents
         elif entry.kind is EntryKind.REFUND:
             refunds += entry.amount_cents
-    return Balance(charges, payments, adjustments, refunds, insurance, patient)
+        elif entry.kind is EntryKind.INTEREST:
+            interest += entry.amount_cents
+    return Balance(charges, payments, adjustments, refunds, insurance, patient, interest)

@@ -28,6 +28,10 @@ class Permission(StrEnum):
     SETUP_READ = "setup.read"  # providers, facilities, payers, fee schedules
     SETUP_WRITE = "setup.write"
     CLAIMS_SUBMIT = "claims.submit"  # send files to and poll a clearinghouse
+    REMITTANCE_POST = "remittance.post"  # import and post 835s and paper EOBs, work the payment queues
+    PATIENT_PAYMENT = "patient_payment.post"  # take a patient's payment, set up a plan
+    BALANCE_WRITE_OFF = "balance.write_off"  # write off a small balance, refund a credit
+    STATEMENTS_RUN = "statements.run"
     USER_ADMIN = "user.admin"
     AUDIT_READ = "audit.read"
 
@@ -44,10 +48,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENCOUNTER_WRITE,
             Permission.SETUP_WRITE,
             Permission.CLAIMS_SUBMIT,
+            Permission.REMITTANCE_POST,
+            Permission.PATIENT_PAYMENT,
+            Permission.BALANCE_WRITE_OFF,
+            Permission.STATEMENTS_RUN,
         }
     ),
     Role.CODER: frozenset(_READ | {Permission.ENCOUNTER_WRITE}),
-    Role.FRONT_DESK: frozenset(_READ | {Permission.PATIENT_WRITE, Permission.COVERAGE_WRITE}),
+    Role.FRONT_DESK: frozenset(
+        _READ | {Permission.PATIENT_WRITE, Permission.COVERAGE_WRITE, Permission.PATIENT_PAYMENT}
+    ),
     Role.VIEWER: frozenset(_READ),
 }
 

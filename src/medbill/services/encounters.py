@@ -10,8 +10,10 @@ from medbill.codesets.lookup import validate_diagnosis
 from medbill.domain.audit import AuditAction
 from medbill.domain.encounters import Encounter, ServiceLine, build_line
 from medbill.domain.errors import MedbillError, ValidationError
-from medbill.domain.fees import FeeSchedule, FeeScheduleEntry, price_line
+from medbill.domain.fees import FeeSchedule, FeeScheduleEntry, FeeScheduleKind, price_line
+from medbill.domain.fields import parse_enum
 from medbill.domain.parties import ProviderRole
+from medbill.domain.posting import charge_entries
 from medbill.domain.users import Actor, Permission
 from medbill.services.base import Deps, record_audit
 from medbill.services.lookups import must_exist
@@ -127,6 +129,7 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
         )
         _check_codes_on(encounter)
         uow.encounters.add(encounter)
+        uow.ledger.add(charge_entries(encounter, deps.clock.now()))
         record_audit(uow, deps, actor, AuditAction.CREATE, "encounter", encounter.id, f"patient={patient.id}")
         uow.commit()
     return encounter
@@ -162,6 +165,7 @@ class FeeScheduleDraft:
     effective_to: date | None = None
     payer_id: str | None = None
     entries: tuple[tuple[str, str, int], ...] = field(default_factory=tuple)  # (code, modifier, cents)
+    kind: str = "charge"  # charge, or contract (what the payer allows)
 
 
 def add_fee_schedule(deps: Deps, actor: Actor, draft: FeeScheduleDraft) -> FeeSchedule:
@@ -180,6 +184,7 @@ def add_fee_schedule(deps: Deps, actor: Actor, draft: FeeScheduleDraft) -> FeeSc
             practice_id=actor.practice_id,
             name=draft.name,
             payer_id=draft.payer_id or None,
+            kind=parse_enum(FeeScheduleKind, draft.kind, "kind"),
             effective_from=draft.effective_from,
             effective_to=draft.effective_to,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -17,8 +17,13 @@ from medbill.domain.claims import Claim
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter
 from medbill.domain.fees import FeeSchedule
+from medbill.domain.ledger import LedgerEntry
 from medbill.domain.parties import Facility, Patient, Payer, Practice, Provider
+from medbill.domain.posting import PostingTarget
+from medbill.domain.remittance import ProviderAdjustment
+from medbill.domain.remittance_records import RemittanceRecord
 from medbill.domain.users import ApiToken, User
+from medbill.domain.work_items import Queue, WorkItem, WorkStatus
 
 
 class Clock(Protocol):
@@ -126,6 +131,53 @@ class AppointmentRepository(Protocol):
     def on_day(self, practice_id: str, day: date) -> Sequence[Appointment]: ...
 
 
+class LedgerRepository(Protocol):
+    """Typed entries, append-only; balances are sums over them."""
+
+    def add(self, entries: Sequence[LedgerEntry]) -> None: ...
+    def for_claims(self, practice_id: str, claim_ids: Iterable[str]) -> Sequence[LedgerEntry]: ...
+    def for_encounters(self, practice_id: str, encounter_ids: Iterable[str]) -> Sequence[LedgerEntry]: ...
+    def for_patient(self, practice_id: str, patient_id: str) -> Sequence[LedgerEntry]: ...
+    def for_remittance(self, practice_id: str, remittance_id: str) -> Sequence[LedgerEntry]: ...
+    def totals_by_kind(self, practice_id: str, *, payer_id: str | None = None) -> dict[str, int]: ...
+
+
+class RemittanceRepository(Protocol):
+    """Imported 835 transactions, unique by import key, with their bytes and PLB rows."""
+
+    def add(self, record: RemittanceRecord, content: bytes, adjustments: Sequence[ProviderAdjustment]) -> None: ...
+    def update(self, record: RemittanceRecord) -> None: ...
+    def by_key(self, practice_id: str, key: str) -> RemittanceRecord | None: ...
+    def get(self, practice_id: str, remittance_id: str) -> RemittanceRecord: ...
+    def content(self, practice_id: str, remittance_id: str) -> bytes: ...
+    def list(self, practice_id: str, *, limit: int = 100, offset: int = 0) -> Sequence[RemittanceRecord]: ...
+    def provider_adjustments(self, practice_id: str, remittance_id: str) -> Sequence[ProviderAdjustment]: ...
+
+
+class WorkQueueRepository(Protocol):
+    def add(self, items: Sequence[WorkItem]) -> None: ...
+    def get(self, practice_id: str, item_id: str) -> WorkItem: ...
+    def list(
+        self,
+        practice_id: str,
+        *,
+        queue: Queue | None = None,
+        status: WorkStatus | None = WorkStatus.OPEN,
+        claim_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Sequence[WorkItem]: ...
+    def counts(self, practice_id: str) -> dict[str, int]: ...
+    def close(self, practice_id: str, item_id: str, *, at: datetime, by: str, resolution: str) -> None: ...
+
+
+class PostingLookups(Protocol):
+    """Claims read and moved in bulk for posting (without decoding their 837 documents)."""
+
+    def targets(self, practice_id: str, control_numbers: Iterable[str]) -> dict[str, PostingTarget]: ...
+    def move(self, practice_id: str, transitions: Sequence[tuple[ClaimTransition, str | None]]) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through its repositories commits together or not at all."""
 
@@ -145,6 +197,10 @@ class UnitOfWork(Protocol):
     claims: ClaimRepository
     claim_batches: ClaimBatchRepository
     counters: ControlCounters
+    ledger: LedgerRepository
+    remittances: RemittanceRepository
+    work_items: WorkQueueRepository
+    posting: PostingLookups
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -9,15 +9,15 @@ from medbill.codesets import reference
 from medbill.domain.acknowledgements import ClaimAcknowledgement, FunctionalAcknowledgement
 from medbill.domain.claim_records import BatchStatus, ClaimRecord
 from medbill.domain.claim_states import ClaimEvent, ClaimStatus, allowed_events
-from medbill.domain.errors import FormatError
-from medbill.domain.remittance import AdjustmentGroup, ClaimPayment, Remittance, ServicePayment
-from medbill.domain.remittance import ClaimStatus as RemitStatus
+from medbill.domain.errors import FormatError, MedbillError
+from medbill.domain.remittance import Remittance
 from medbill.domain.users import Actor, Permission
 from medbill.formats import x12
 from medbill.services import clearinghouse as mailbox
 from medbill.services.base import Deps
 from medbill.services.claims import store_transition
 from medbill.services.ports import ClaimQuery, Clearinghouse, UnitOfWork
+from medbill.services.posting import DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS, ImportReport, import_remittance
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class Ingested:
     moves: dict[str, int] = field(default_factory=dict)
     unmatched: list[str] = field(default_factory=list)  # CLM01s an answer named that we do not know
     problems: list[str] = field(default_factory=list)  # files that could not be read, with the reason
+    remittances: list[ImportReport] = field(default_factory=list)  # what each 835 file posted
 
 
 def send_batches(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> list[SentBatch]:
@@ -81,8 +82,14 @@ def _words(category: str, code: str) -> str:
     return " — ".join(parts)
 
 
-def ingest_answers(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> Ingested:
-    """Poll the mailbox; every new 999, 277CA and 835 moves the claims it names (matched on CLM01)."""
+def ingest_answers(
+    deps: Deps,
+    actor: Actor,
+    clearinghouse: Clearinghouse,
+    *,
+    tolerance_cents: int = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS,
+) -> Ingested:
+    """Poll the mailbox; every new 999 and 277CA moves the claims it names (matched on CLM01), every 835 is posted."""
     report = Ingested()
     for archived in mailbox.poll(deps, actor, clearinghouse):
         try:
@@ -93,16 +100,33 @@ def ingest_answers(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> In
         for transaction in transactions:
             kind = transaction.type.value
             report.files[kind] = report.files.get(kind, 0) + 1
-            with deps.uow() as uow:
-                document = transaction.document
-                if isinstance(document, FunctionalAcknowledgement):
-                    _apply_999(uow, deps, actor, document, report)
-                elif isinstance(document, ClaimAcknowledgement):
-                    _apply_277ca(uow, deps, actor, document, report)
-                elif isinstance(document, Remittance):
-                    _apply_835(uow, deps, actor, document, report)
-                uow.commit()
+            document = transaction.document
+            if isinstance(document, FunctionalAcknowledgement | ClaimAcknowledgement):
+                with deps.uow() as uow:
+                    if isinstance(document, FunctionalAcknowledgement):
+                        _apply_999(uow, deps, actor, document, report)
+                    else:
+                        _apply_277ca(uow, deps, actor, document, report)
+                    uow.commit()
+        if any(isinstance(tr.document, Remittance) for tr in transactions):
+            _post_835(deps, actor, archived.content, archived.file.remote_name, report, tolerance_cents)
     return report
+
+
+def _post_835(deps: Deps, actor: Actor, content: bytes, name: str, report: Ingested, tolerance_cents: int) -> None:
+    """An 835 from the mailbox is posted like one imported by hand (the same key makes a second import a no-op)."""
+    try:
+        posted = import_remittance(deps, actor, content, file_name=name, tolerance_cents=tolerance_cents)
+    except MedbillError as exc:
+        report.problems.append(f"{name}: {exc.message}")
+        return
+    report.remittances.append(posted)
+    for tr in posted.transactions:
+        for outcome in tr.claims:
+            if outcome.event:
+                report.moves[outcome.event] = report.moves.get(outcome.event, 0) + 1
+            if outcome.action == "unmatched":
+                report.unmatched.append(outcome.claim_id)
 
 
 def _count(report: Ingested, event: ClaimEvent) -> None:
@@ -143,51 +167,3 @@ def _apply_277ca(uow: UnitOfWork, deps: Deps, actor: Actor, ack: ClaimAcknowledg
             number = status.payer_claim_number or claim.payer_claim_number
             _move(uow, deps, actor, claim, event, f"277CA {reason}", payer_claim_number=number)
             _count(report, event)
-
-
-def _line_denied(line: ServicePayment) -> bool:
-    """Nothing paid and nothing left to the patient: the payer refused the line (CO/OA/PI reasons only)."""
-    patient = sum(a.amount_cents for a in line.adjustments if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY)
-    return line.paid_cents == 0 and patient == 0
-
-
-def adjudication_event(payment: ClaimPayment) -> ClaimEvent:
-    """Paid, partly paid or denied, as a biller means it: a claim whose allowed amount went to the deductible is
-    paid (the patient owes it), not denied; a claim with some lines refused is partly paid."""
-    if payment.status is RemitStatus.REVERSAL:
-        return ClaimEvent.REVERSE
-    if payment.status is RemitStatus.DENIED:
-        return ClaimEvent.DENY
-    lines = payment.lines
-    if lines and all(_line_denied(line) for line in lines):
-        return ClaimEvent.DENY
-    if not lines and payment.paid_cents == 0 and not payment.patient_responsibility_cents:
-        return ClaimEvent.DENY
-    if any(_line_denied(line) for line in lines):
-        return ClaimEvent.PAY_PARTIALLY
-    return ClaimEvent.PAY
-
-
-def _apply_835(uow: UnitOfWork, deps: Deps, actor: Actor, remit: Remittance, report: Ingested) -> None:
-    """The payer's adjudication moves each claim to paid, partly paid or denied (posting the money is separate)."""
-    for payment in remit.claims:
-        claim = uow.claims.by_control_number(actor.practice_id, payment.claim_id)
-        if claim is None:
-            report.unmatched.append(payment.claim_id)
-            continue
-        event = adjudication_event(payment)
-        if event not in allowed_events(claim.status):
-            continue
-        if claim.status is ClaimStatus.SUBMITTED and event is not ClaimEvent.REVERSE:
-            claim = _move(uow, deps, actor, claim, ClaimEvent.ACCEPT, "835 received: adjudicated")
-        number = payment.payer_claim_number or claim.payer_claim_number
-        _move(
-            uow,
-            deps,
-            actor,
-            claim,
-            event,
-            f"835 trace {remit.payment.trace_number}: paid {payment.paid_cents} of {payment.charge_cents} cents",
-            payer_claim_number=number,
-        )
-        _count(report, event)

@@ -11,7 +11,7 @@ import logging
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from medbill.web import appointments, auth, codes, coding_help, encounters, home, patients, x12_view
+from medbill.web import appointments, auth, codes, coding_help, encounters, home, patients, remittances, x12_view
 from medbill.web.rendering import STATIC
 
 _ACCESS_LOGGER = "uvicorn.access"
@@ -24,6 +24,7 @@ ROUTERS = (
     coding_help.router,
     x12_view.router,
     appointments.router,
+    remittances.router,
 )
 
 

@@ -11,9 +11,9 @@ from starlette.responses import RedirectResponse, Response
 from medbill.domain.coverage import CoverageOrder, Relationship
 from medbill.domain.errors import MedbillError, PermissionDenied
 from medbill.domain.parties import GuarantorRelationship
+from medbill.services import accounts, setup
 from medbill.services import encounters as encounter_services
 from medbill.services import patients as patient_services
-from medbill.services import setup
 from medbill.services.ports import PatientQuery
 from medbill.web.context import Posted, SignedIn, WebRoute, posted, signed_in
 from medbill.web.forms import SELF, Reader, coverage_draft, patient_draft
@@ -103,6 +103,7 @@ def chart(request: Request, who: SignedIn, patient_id: str, coverage_form: FormS
         "patient": patient,
         "coverages": patient_services.list_coverages(deps, actor, patient_id),
         "encounters": encounter_services.list_encounters(deps, actor, patient_id=patient_id),
+        "account": accounts.patient_account(deps, actor, patient_id, audit=False),
         "payers": payers,
         "payer_names": {p.id: p.name for p in payers},
         "providers": providers,

@@ -15,7 +15,7 @@ from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter, ServiceLine
 from medbill.domain.errors import NotFound
-from medbill.domain.fees import FeeSchedule
+from medbill.domain.fees import FeeSchedule, FeeScheduleKind
 from medbill.domain.parties import Patient, Practice
 from medbill.domain.users import ApiToken, User
 from medbill.services.ports import PatientQuery
@@ -260,6 +260,7 @@ class SqlFeeScheduleRepository:
                 practice_id=s.practice_id,
                 name=s.name,
                 payer_id=s.payer_id,
+                kind=s.kind.value,
                 effective_from=s.effective_from,
                 effective_to=s.effective_to,
             )
@@ -294,6 +295,7 @@ class SqlFeeScheduleRepository:
                 practice_id=r.practice_id,
                 name=r.name,
                 payer_id=r.payer_id,
+                kind=FeeScheduleKind(r.kind),
                 effective_from=r.effective_from,
                 effective_to=r.effective_to,
                 entries=entries[r.id],

@@ -224,6 +224,7 @@ fee_schedules = Table(
     _practice(),
     Column("name", String(60), nullable=False),
     Column("payer_id", String(32), ForeignKey("payers.id")),
+    Column("kind", String(10), nullable=False, server_default="charge"),  # charge, contract
     Column("effective_from", Date, nullable=False),
     Column("effective_to", Date),
 )
@@ -479,4 +480,107 @@ claim_snapshots = Table(
     Column("total_charge_cents", BigInteger, nullable=False),
     Column("taken_at", UtcDateTime, nullable=False),
     Column("document", Text, nullable=False),
+)
+
+# Every 835 transaction set imported, once: ``import_key`` (payer, TRN02 and the claim payments inside) makes a second
+# import of the same advice a no-op. A held advice (it does not balance) keeps its bytes until a person decides.
+remittances = Table(
+    "remittances",
+    metadata,
+    _id(),
+    _practice(),
+    Column("import_key", String(64), nullable=False),
+    Column("status", String(10), nullable=False),  # posted, held
+    Column("file_name", String(255), nullable=False),
+    Column("transaction_index", Integer, nullable=False),  # which ST…SE of the file
+    Column("control_number", String(9), nullable=False),  # ST02
+    Column("payer_name", String(60), nullable=False),
+    Column("payer_identifier", String(80), nullable=False),  # TRN03 (or N1*PR id)
+    Column("trace_number", String(50), nullable=False),  # TRN02: check or EFT trace
+    Column("method", String(3), nullable=False),  # BPR04
+    Column("amount_cents", BigInteger, nullable=False),  # BPR02
+    Column("paid_on", Date, nullable=False),  # BPR16
+    Column("claim_count", Integer, nullable=False),
+    Column("posted_count", Integer, nullable=False),
+    Column("unmatched_count", Integer, nullable=False),
+    Column("denied_count", Integer, nullable=False),
+    Column("provider_adjustment_cents", BigInteger, nullable=False),  # ΣPLB
+    Column("difference_cents", BigInteger, nullable=False),  # ΣCLP04 − ΣPLB − BPR02 (0 when it balances)
+    Column("problems", Text, nullable=False),  # the balancing rules it breaks, one per line
+    Column("sha256", String(64), nullable=False),  # of the file
+    Column("imported_at", UtcDateTime, nullable=False),
+    Column("imported_by", String(60), nullable=False),
+    Column("posted_at", UtcDateTime),
+    UniqueConstraint("practice_id", "import_key", name="uq_remittances_practice_key"),
+    Index("ix_remittances_practice_imported_at", "practice_id", "imported_at"),
+)
+
+remittance_contents = Table(
+    "remittance_contents",
+    metadata,
+    Column("remittance_id", String(32), ForeignKey("remittances.id", ondelete="CASCADE"), primary_key=True),
+    _practice(),
+    Column("content", LargeBinary, nullable=False),  # the whole file the transaction came in
+)
+
+# PLB: adjustments to the provider's payment, not to a claim (L6 interest, FB forward balance, WO recovery …).
+provider_adjustments = Table(
+    "provider_adjustments",
+    metadata,
+    _practice(),
+    Column("remittance_id", String(32), ForeignKey("remittances.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("provider_identifier", String(50), nullable=False),  # PLB01
+    Column("fiscal_period_end", Date, nullable=False),  # PLB02
+    Column("reason", String(2), nullable=False),  # PLB03-1
+    Column("reference", String(50)),  # PLB03-2 (the claim an overpayment recovery is for …)
+    Column("amount_cents", BigInteger, nullable=False),  # positive reduces the payment
+)
+
+# The ledger: typed entries, never updated or deleted (append-only through triggers, like the audit log).
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False),
+    Column("encounter_id", String(32), ForeignKey("encounters.id"), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("claim_id", String(32), ForeignKey("claims.id")),
+    Column("payer_id", String(32), ForeignKey("payers.id")),
+    Column("remittance_id", String(32), ForeignKey("remittances.id")),
+    Column("kind", String(24), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("group_code", String(2)),
+    Column("reason_code", String(20)),
+    Column("remark_codes", String(120), nullable=False),  # "N130,M15"
+    Column("patient_share", String(12)),
+    Column("source", String(200), nullable=False),
+    Column("reverses", String(32)),
+    Index("ix_ledger_entries_encounter", "practice_id", "encounter_id"),
+    Index("ix_ledger_entries_patient", "practice_id", "patient_id"),
+    Index("ix_ledger_entries_claim", "practice_id", "claim_id"),
+    Index("ix_ledger_entries_remittance", "practice_id", "remittance_id"),
+)
+
+# What needs a person: unmatched remittance, denials, underpayments, held advices. Closed, never deleted.
+work_items = Table(
+    "work_items",
+    metadata,
+    _id(),
+    _practice(),
+    Column("queue", String(16), nullable=False),  # unmatched, denial, underpayment, held_remittance
+    Column("status", String(8), nullable=False),  # open, closed
+    Column("claim_id", String(32), ForeignKey("claims.id")),
+    Column("remittance_id", String(32), ForeignKey("remittances.id")),
+    Column("reference", String(50), nullable=False),  # CLP01 as sent, or the trace number
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("reason", Text, nullable=False),  # in words, with the codes
+    Column("detail", Text, nullable=False),  # JSON: what was sent, so nothing is lost
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime),
+    Column("closed_by", String(60)),
+    Column("resolution", Text),
+    Index("ix_work_items_practice_queue", "practice_id", "queue", "status"),
 )

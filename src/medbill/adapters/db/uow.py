@@ -14,6 +14,7 @@ from medbill.adapters.db.appointments import SqlAppointmentRepository
 from medbill.adapters.db.batches import SqlClaimBatchRepository, SqlControlCounters
 from medbill.adapters.db.claims import SqlClaimRepository
 from medbill.adapters.db.files import SqlClearinghouseFileRepository
+from medbill.adapters.db.ledger import SqlLedger, SqlPostingLookups, SqlRemittanceRepository, SqlWorkQueue
 from medbill.adapters.db.repositories import (
     SqlAuditLog,
     SqlCoverageRepository,
@@ -37,11 +38,15 @@ from medbill.services.ports import (
     CoverageRepository,
     EncounterRepository,
     FeeScheduleRepository,
+    LedgerRepository,
     PartyRepository,
     PatientRepository,
+    PostingLookups,
     PracticeRepository,
+    RemittanceRepository,
     TokenRepository,
     UserRepository,
+    WorkQueueRepository,
 )
 
 
@@ -62,6 +67,10 @@ class SqlUnitOfWork:
     claims: ClaimRepository
     claim_batches: ClaimBatchRepository
     counters: ControlCounters
+    ledger: LedgerRepository
+    remittances: RemittanceRepository
+    work_items: WorkQueueRepository
+    posting: PostingLookups
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -87,6 +96,10 @@ class SqlUnitOfWork:
         self.claims = SqlClaimRepository(conn)
         self.claim_batches = SqlClaimBatchRepository(conn)
         self.counters = SqlControlCounters(conn)
+        self.ledger = SqlLedger(conn)
+        self.remittances = SqlRemittanceRepository(conn)
+        self.work_items = SqlWorkQueue(conn)
+        self.posting = SqlPostingLookups(conn)
         return self
 
     def __exit__(

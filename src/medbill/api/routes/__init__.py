@@ -7,7 +7,17 @@ from typing import Any
 from fastapi import APIRouter, Depends
 
 from medbill.api.deps import current_actor
-from medbill.api.routes import account, appointments, claims, codes, documents, encounters, patients, setup
+from medbill.api.routes import (
+    account,
+    appointments,
+    claims,
+    codes,
+    documents,
+    encounters,
+    patients,
+    remittances,
+    setup,
+)
 from medbill.api.schemas import Problem
 
 
@@ -24,7 +34,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 router = APIRouter(responses=ERROR_RESPONSES)
-for module in (account, setup, patients, encounters, appointments, claims, documents):
+for module in (account, setup, patients, encounters, appointments, claims, documents, remittances):
     router.include_router(module.router)
 # Code sets hold no PHI, but the API serves only callers with a token.
 router.include_router(codes.router, dependencies=[Depends(current_actor)])

@@ -295,3 +295,8 @@ def transaction_json(t: Transaction) -> Json:
     else:
         body = interchange_ack_json(doc)
     return {**head, **body}
+
+
+def claim_payment_json(c: ClaimPayment) -> Json:
+    """One 835 claim payment as the JSON contract shows it (what a work item keeps of an unmatched payment)."""
+    return _claim_payment(c)

@@ -1,0 +1,39 @@
+"""Work queues: what needs a person today (unmatched remittance, denials, underpayments, held advices)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from medbill.domain.fields import new_id
+
+
+class Queue(StrEnum):
+    UNMATCHED = "unmatched"  # an 835 claim payment or service line we could not tie to a claim of ours
+    DENIAL = "denial"  # the payer refused a claim or line: the reason in words, ready for an appeal
+    UNDERPAYMENT = "underpayment"  # paid below the contracted allowed amount by more than the tolerance
+    HELD_REMITTANCE = "held_remittance"  # an 835 that does not balance: not posted until a person decides
+
+
+class WorkStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkItem:
+    id: str = field(default_factory=new_id)
+    practice_id: str
+    queue: Queue
+    status: WorkStatus = WorkStatus.OPEN
+    claim_id: str | None = None
+    remittance_id: str | None = None
+    reference: str  # CLP01 as the payer sent it, or the trace number
+    amount_cents: int
+    reason: str  # in words, with the codes
+    detail: str = "{}"  # JSON of what was sent, so nothing is lost
+    created_at: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    resolution: str | None = None

@@ -1,0 +1,580 @@
+"""Importing an 835 and posting it: balance it, match it, write typed ledger entries, move claims, fill work queues.
+
+One file is one unit of work: either every transaction in it that balances is posted, or (on any failure) nothing
+is. A dry run does all of it and rolls back, so the preview is exactly what posting would do. A transaction that
+was imported before (same payer, trace number and claim payments) posts nothing and says so; one that does not
+balance is held, with the difference, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from medbill.codesets import reference
+from medbill.domain.audit import AuditAction
+from medbill.domain.claim_states import ClaimEvent, ClaimStatus, ClaimTransition, allowed_events, next_status
+from medbill.domain.coverage import CoverageOrder
+from medbill.domain.errors import FormatError, ValidationError
+from medbill.domain.fees import FeeSchedule, FeeScheduleKind, contracted_amount
+from medbill.domain.ledger import LedgerEntry
+from medbill.domain.money import cents_to_str
+from medbill.domain.posting import ClaimPosting, PostingTarget, line_denied, post_claim_payment
+from medbill.domain.remittance import (
+    AdjustmentGroup,
+    ClaimPayment,
+    Remittance,
+    ServicePayment,
+    balancing_errors,
+    payment_balance_cents,
+)
+from medbill.domain.remittance import ClaimStatus as RemitStatus
+from medbill.domain.remittance_records import RemittanceRecord, RemittanceStatus, import_key, payer_identifier
+from medbill.domain.users import Actor, Permission
+from medbill.domain.work_items import Queue, WorkItem
+from medbill.formats import x12
+from medbill.formats.x12.jsonview import claim_payment_json
+from medbill.services.base import Deps, record_audit
+from medbill.services.ports import UnitOfWork
+
+DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100  # a dollar a line: rounding between fee schedules is not a dispute
+
+
+@dataclass(slots=True)
+class ClaimOutcome:
+    """One claim payment in the preview: what it is and what posting does with it."""
+
+    claim_id: str  # CLP01 as sent
+    status: str  # CLP02
+    charge_cents: int
+    paid_cents: int
+    patient_responsibility_cents: int
+    action: str  # posted, reversed, unmatched, held, already imported
+    claim_record_id: str | None = None
+    event: str | None = None  # what it did to the claim: pay, pay_partially, deny, reverse
+    note: str = ""
+
+
+@dataclass(slots=True)
+class TransactionReport:
+    index: int
+    control_number: str
+    payer_name: str
+    trace_number: str
+    method: str
+    amount_cents: int
+    paid_on: date
+    claim_payments: int
+    balanced: bool
+    problems: list[str]
+    difference_cents: int
+    already_imported: bool = False
+    held: bool = False
+    remittance_id: str | None = None
+    posted: int = 0
+    unmatched: int = 0
+    unmatched_lines: int = 0
+    denied: int = 0
+    reversed: int = 0
+    underpaid: int = 0
+    crossovers: int = 0
+    secondary_claims: int = 0
+    entries: int = 0
+    totals: dict[str, int] = field(default_factory=dict)  # ledger entry kind → cents
+    provider_adjustments: list[tuple[str, str | None, int]] = field(default_factory=list)  # reason, ref, cents
+    claims: list[ClaimOutcome] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ImportReport:
+    file_name: str
+    dry_run: bool
+    transactions: list[TransactionReport] = field(default_factory=list)
+
+    @property
+    def claim_payments(self) -> int:
+        return sum(t.claim_payments for t in self.transactions)
+
+    @property
+    def posted(self) -> int:
+        return sum(t.posted for t in self.transactions)
+
+    @property
+    def unmatched(self) -> int:
+        return sum(t.unmatched for t in self.transactions)
+
+    @property
+    def balanced(self) -> bool:
+        return all(t.balanced for t in self.transactions)
+
+    @property
+    def already_imported(self) -> bool:
+        return bool(self.transactions) and all(t.already_imported for t in self.transactions)
+
+
+def _words(group: str, carc: str, remarks: Iterable[str] = ()) -> str:
+    found = reference.carc().get(carc)
+    text = f"{group}-{carc}" + (f": {found.description}" if found else "")
+    for code in remarks:
+        remark = reference.rarc().get(code)
+        text += f"; {code}" + (f": {remark.description}" if remark else "")
+    return text
+
+
+def denial_reason(payment: ClaimPayment, lines: Sequence[ServicePayment] = ()) -> str:
+    """Why the payer refused, in words: each CARC (and RARC) once, claim level first."""
+    seen: dict[str, str] = {}
+    for adjustment in payment.adjustments:
+        key = f"{adjustment.group.value}-{adjustment.carc}"
+        seen.setdefault(key, _words(adjustment.group.value, adjustment.carc))
+    for line in lines or payment.lines:
+        for adjustment in line.adjustments:
+            if adjustment.group is AdjustmentGroup.PATIENT_RESPONSIBILITY:
+                continue
+            key = f"{adjustment.group.value}-{adjustment.carc}"
+            seen.setdefault(key, _words(adjustment.group.value, adjustment.carc, (r.code for r in line.remarks)))
+    return " | ".join(seen.values()) or "denied with no reason code"
+
+
+def adjudication_event(payment: ClaimPayment) -> ClaimEvent:
+    """Paid, partly paid or denied, as a biller means it: a claim whose allowed amount went to the deductible is
+    paid (the patient owes it), not denied; a claim with some lines refused is partly paid."""
+    if payment.status is RemitStatus.REVERSAL:
+        return ClaimEvent.REVERSE
+    if payment.status is RemitStatus.DENIED:
+        return ClaimEvent.DENY
+    lines = payment.lines
+    if lines and all(line_denied(line) for line in lines):
+        return ClaimEvent.DENY
+    if not lines and payment.paid_cents == 0 and not payment.patient_responsibility_cents:
+        return ClaimEvent.DENY
+    if any(line_denied(line) for line in lines):
+        return ClaimEvent.PAY_PARTIALLY
+    return ClaimEvent.PAY
+
+
+def claim_moves(
+    target: PostingTarget, payment: ClaimPayment, *, at: datetime, actor: str, trace: str
+) -> list[ClaimTransition]:
+    """The claim's status moves for this adjudication (accepted first when the 277CA never came)."""
+    event = adjudication_event(payment)
+    status = target.status
+    if event not in allowed_events(status):
+        return []
+    moves: list[ClaimTransition] = []
+    if status is ClaimStatus.SUBMITTED and event is not ClaimEvent.REVERSE:
+        moves.append(
+            ClaimTransition(
+                claim_id=target.claim_id,
+                event=ClaimEvent.ACCEPT,
+                from_status=status,
+                to_status=ClaimStatus.ACCEPTED,
+                at=at,
+                actor=actor,
+                reason="835 received: adjudicated",
+            )
+        )
+        status = ClaimStatus.ACCEPTED
+    moves.append(
+        ClaimTransition(
+            claim_id=target.claim_id,
+            event=event,
+            from_status=status,
+            to_status=next_status(status, event),
+            at=at,
+            actor=actor,
+            reason=f"835 trace {trace}: paid {payment.paid_cents} of {payment.charge_cents} cents",
+        )
+    )
+    return moves
+
+
+class _Run:
+    """Posting one transaction set inside the file's unit of work."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        deps: Deps,
+        actor: Actor,
+        remit: Remittance,
+        report: TransactionReport,
+        *,
+        tolerance_cents: int,
+        schedules: Sequence[FeeSchedule],
+    ) -> None:
+        self.uow = uow
+        self.deps = deps
+        self.actor = actor
+        self.remit = remit
+        self.report = report
+        self.tolerance = tolerance_cents
+        self.schedules = schedules
+        self.now = deps.clock.now()
+        self.entries: list[LedgerEntry] = []
+        self.items: list[WorkItem] = []
+        self.moves: list[tuple[ClaimTransition, str | None]] = []
+
+    def item(self, queue: Queue, *, reference: str, cents: int, reason: str, detail: str, claim_id: str | None) -> None:
+        self.items.append(
+            WorkItem(
+                practice_id=self.actor.practice_id,
+                queue=queue,
+                claim_id=claim_id,
+                remittance_id=self.report.remittance_id,
+                reference=reference,
+                amount_cents=cents,
+                reason=reason,
+                detail=detail,
+                created_at=self.now,
+            )
+        )
+
+    def post(self) -> None:
+        pid = self.actor.practice_id
+        trace = self.remit.payment.trace_number
+        targets = self.uow.posting.targets(pid, (c.claim_id for c in self.remit.claims))
+        reversing = [
+            targets[c.claim_id].claim_id
+            for c in self.remit.claims
+            if c.status is RemitStatus.REVERSAL and c.claim_id in targets
+        ]
+        earlier: dict[str, list[LedgerEntry]] = {}
+        for entry in self.uow.ledger.for_claims(pid, reversing) if reversing else ():
+            earlier.setdefault(entry.claim_id or "", []).append(entry)
+        source = f"835 TRN {trace}"
+        for payment in self.remit.claims:
+            outcome = ClaimOutcome(
+                claim_id=payment.claim_id,
+                status=payment.status.value,
+                charge_cents=payment.charge_cents,
+                paid_cents=payment.paid_cents,
+                patient_responsibility_cents=payment.patient_responsibility_cents or 0,
+                action="posted",
+            )
+            self.report.claims.append(outcome)
+            target = targets.get(payment.claim_id)
+            if target is None:
+                outcome.action = "unmatched"
+                outcome.note = "no claim of ours has this patient control number (CLP01)"
+                self.report.unmatched += 1
+                self.item(
+                    Queue.UNMATCHED,
+                    reference=payment.claim_id,
+                    cents=payment.paid_cents,
+                    reason=f"CLP01 {payment.claim_id} matches no claim of ours",
+                    detail=_json(claim_payment_json(payment)),
+                    claim_id=None,
+                )
+                continue
+            outcome.claim_record_id = target.claim_id
+            posting = post_claim_payment(
+                payment,
+                target,
+                practice_id=pid,
+                remittance_id=self.report.remittance_id or "",
+                at=self.now,
+                source=source,
+                earlier=earlier.get(target.claim_id, ()),
+            )
+            self.entries.extend(posting.entries)
+            self._after(payment, target, posting, outcome)
+            number = payment.payer_claim_number or target.payer_claim_number
+            for move in claim_moves(target, payment, at=self.now, actor=self.actor.username, trace=trace):
+                self.moves.append((move, number))
+                outcome.event = move.event.value
+                # a reversal and its correction can follow each other in one advice
+                targets[payment.claim_id] = target = replace(target, status=move.to_status, payer_claim_number=number)
+
+    def _after(
+        self, payment: ClaimPayment, target: PostingTarget, posting: ClaimPosting, outcome: ClaimOutcome
+    ) -> None:
+        if payment.status is RemitStatus.REVERSAL:
+            outcome.action = "reversed"
+            outcome.note = f"{len(posting.entries)} entries undone"
+            self.report.reversed += 1
+            return
+        self.report.posted += 1
+        for service in posting.unmatched:
+            self.report.unmatched_lines += 1
+            self.item(
+                Queue.UNMATCHED,
+                reference=payment.claim_id,
+                cents=service.paid_cents,
+                reason=(
+                    f"a service line of claim {payment.claim_id} ({service.procedure.code}, "
+                    f"REF*6R {service.line_control_number or 'missing'}) matches none of our lines"
+                ),
+                detail=_json(claim_payment_json(payment)),
+                claim_id=target.claim_id,
+            )
+        event = adjudication_event(payment)
+        if event is ClaimEvent.DENY or posting.denied_lines:
+            self.report.denied += 1
+            services = [s for _, s in posting.denied_lines]
+            denied_cents = payment.charge_cents if event is ClaimEvent.DENY else sum(s.charge_cents for s in services)
+            what = "claim denied" if event is ClaimEvent.DENY else f"{len(services)} line(s) denied"
+            self.item(
+                Queue.DENIAL,
+                reference=payment.claim_id,
+                cents=denied_cents,
+                reason=f"{what}: {denial_reason(payment, services)}",
+                detail=_json(claim_payment_json(payment)),
+                claim_id=target.claim_id,
+            )
+        if target.order is CoverageOrder.PRIMARY:
+            self._underpayments(payment, target, posting)
+
+    def _underpayments(self, payment: ClaimPayment, target: PostingTarget, posting: ClaimPosting) -> None:
+        for match in posting.matches:
+            service = match.service
+            if line_denied(service):
+                continue
+            expected = contracted_amount(
+                self.schedules,
+                payer_id=target.payer_id,
+                procedure_code=match.line.procedure_code,
+                modifiers=match.line.modifiers,
+                units=match.line.units,
+                date_of_service=target.date_of_service,
+            )
+            if expected is None:
+                continue
+            allowed = service.allowed_cents
+            if allowed is None:
+                to_patient = sum(
+                    a.amount_cents for a in service.adjustments if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY
+                )
+                allowed = service.paid_cents + to_patient
+            short = expected - allowed
+            if short > self.tolerance:
+                self.report.underpaid += 1
+                self.item(
+                    Queue.UNDERPAYMENT,
+                    reference=payment.claim_id,
+                    cents=short,
+                    reason=(
+                        f"line {match.line.line_number} {match.line.procedure_code}: allowed {_usd(allowed)}, "
+                        f"contracted {_usd(expected)}, short {_usd(short)}"
+                    ),
+                    detail=_json(claim_payment_json(payment)),
+                    claim_id=target.claim_id,
+                )
+
+    def write(self) -> None:
+        self.uow.ledger.add(self.entries)
+        self.uow.work_items.add(self.items)
+        self.uow.posting.move(self.actor.practice_id, self.moves)
+        totals: Counter[str] = Counter()
+        for entry in self.entries:
+            totals[entry.kind.value] += entry.amount_cents
+        self.report.totals = dict(totals)
+        self.report.entries = len(self.entries)
+
+
+def _usd(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def _transaction_report(index: int, control_number: str, remit: Remittance) -> TransactionReport:
+    problems = balancing_errors(remit)
+    return TransactionReport(
+        index=index,
+        control_number=control_number,
+        payer_name=remit.payer.name,
+        trace_number=remit.payment.trace_number,
+        method=remit.payment.method,
+        amount_cents=remit.payment.amount_cents,
+        paid_on=remit.payment.date,
+        claim_payments=len(remit.claims),
+        balanced=not problems,
+        problems=problems,
+        difference_cents=payment_balance_cents(remit),
+        provider_adjustments=[(a.reason, a.reference, a.amount_cents) for a in remit.provider_adjustments],
+    )
+
+
+def read_remittances(data: bytes, file_name: str) -> list[tuple[str, Remittance]]:
+    """The 835 transaction sets of a file, in order; any other transaction type or a broken file is refused whole."""
+    try:
+        transactions = x12.read(data)
+    except FormatError as exc:
+        raise FormatError(f"{file_name}: {exc.message}", code=exc.code) from exc
+    found: list[tuple[str, Remittance]] = []
+    for transaction in transactions:
+        if not isinstance(transaction.document, Remittance):
+            raise ValidationError(
+                f"{file_name}: transaction set {transaction.control_number} is a {transaction.type.value}, "
+                "not an 835 remittance advice",
+                field="file",
+            )
+        found.append((transaction.control_number, transaction.document))
+    if not found:
+        raise ValidationError(f"{file_name}: holds no 835 transaction set", field="file")
+    return found
+
+
+def import_remittance(
+    deps: Deps,
+    actor: Actor,
+    data: bytes,
+    *,
+    file_name: str,
+    dry_run: bool = False,
+    tolerance_cents: int = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS,
+) -> ImportReport:
+    """Read, check and post every 835 in ``data``; with ``dry_run`` nothing is kept (the preview)."""
+    actor.require(Permission.REMITTANCE_POST)
+    remittances = read_remittances(data, file_name)
+    digest = hashlib.sha256(data).hexdigest()
+    report = ImportReport(file_name=file_name, dry_run=dry_run)
+    with deps.uow() as uow:
+        pid = actor.practice_id
+        schedules = [s for s in uow.fee_schedules.list(pid) if s.kind is FeeScheduleKind.CONTRACT]
+        for index, (control_number, remit) in enumerate(remittances):
+            tr = _transaction_report(index, control_number, remit)
+            report.transactions.append(tr)
+            key = import_key(remit)
+            done = uow.remittances.by_key(pid, key)
+            if done is not None:
+                tr.already_imported = True
+                tr.remittance_id = done.id
+                continue
+            record = RemittanceRecord(
+                practice_id=pid,
+                import_key=key,
+                status=RemittanceStatus.POSTED if tr.balanced else RemittanceStatus.HELD,
+                file_name=file_name,
+                transaction_index=index,
+                control_number=control_number,
+                payer_name=remit.payer.name,
+                payer_identifier=payer_identifier(remit),
+                trace_number=remit.payment.trace_number,
+                method=remit.payment.method,
+                amount_cents=remit.payment.amount_cents,
+                paid_on=remit.payment.date,
+                claim_count=len(remit.claims),
+                posted_count=0,
+                unmatched_count=0,
+                denied_count=0,
+                provider_adjustment_cents=sum(a.amount_cents for a in remit.provider_adjustments),
+                difference_cents=tr.difference_cents,
+                problems=tuple(tr.problems),
+                sha256=digest,
+                imported_at=deps.clock.now(),
+                imported_by=actor.username,
+                posted_at=deps.clock.now() if tr.balanced else None,
+            )
+            tr.remittance_id = record.id
+            uow.remittances.add(record, data, remit.provider_adjustments)
+            if not tr.balanced:
+                tr.held = True
+                for outcome in remit.claims:
+                    tr.claims.append(
+                        ClaimOutcome(
+                            claim_id=outcome.claim_id,
+                            status=outcome.status.value,
+                            charge_cents=outcome.charge_cents,
+                            paid_cents=outcome.paid_cents,
+                            patient_responsibility_cents=outcome.patient_responsibility_cents or 0,
+                            action="held",
+                        )
+                    )
+                uow.work_items.add(
+                    [
+                        WorkItem(
+                            practice_id=pid,
+                            queue=Queue.HELD_REMITTANCE,
+                            remittance_id=record.id,
+                            reference=remit.payment.trace_number,
+                            amount_cents=tr.difference_cents,
+                            reason="does not balance: " + "; ".join(tr.problems[:5]),
+                            created_at=deps.clock.now(),
+                        )
+                    ]
+                )
+                continue
+            run = _Run(uow, deps, actor, remit, tr, tolerance_cents=tolerance_cents, schedules=schedules)
+            run.post()
+            run.write()
+            counted = replace(record, posted_count=tr.posted, unmatched_count=tr.unmatched, denied_count=tr.denied)
+            uow.remittances.update(counted)
+            record_audit(
+                uow,
+                deps,
+                actor,
+                AuditAction.CREATE,
+                "remittance",
+                record.id,
+                f"posted claims={tr.posted} unmatched={tr.unmatched} denied={tr.denied} entries={tr.entries}",
+            )
+        if dry_run:
+            uow.rollback()
+        else:
+            uow.commit()
+    return report
+
+
+def report_dict(report: ImportReport) -> dict[str, object]:
+    """The import as plain data (amounts as decimal strings): what `medbill era import --json` prints."""
+    return {
+        "file": report.file_name,
+        "dry_run": report.dry_run,
+        "claim_payments": report.claim_payments,
+        "posted": report.posted,
+        "unmatched": report.unmatched,
+        "balanced": report.balanced,
+        "already_imported": report.already_imported,
+        "transactions": [
+            {
+                "remittance_id": tr.remittance_id,
+                "control_number": tr.control_number,
+                "payer": tr.payer_name,
+                "trace_number": tr.trace_number,
+                "method": tr.method,
+                "amount": cents_to_str(tr.amount_cents),
+                "paid_on": tr.paid_on.isoformat(),
+                "claim_payments": tr.claim_payments,
+                "balanced": tr.balanced,
+                "difference": cents_to_str(tr.difference_cents),
+                "problems": tr.problems,
+                "already_imported": tr.already_imported,
+                "held": tr.held,
+                "posted": tr.posted,
+                "unmatched": tr.unmatched,
+                "unmatched_lines": tr.unmatched_lines,
+                "denied": tr.denied,
+                "reversed": tr.reversed,
+                "underpaid": tr.underpaid,
+                "entries": tr.entries,
+                "totals": {kind: cents_to_str(cents) for kind, cents in sorted(tr.totals.items())},
+                "provider_adjustments": [
+                    {"reason": reason, "reference": ref, "amount": cents_to_str(cents)}
+                    for reason, ref, cents in tr.provider_adjustments
+                ],
+                "claims": [
+                    {
+                        "claim_id": c.claim_id,
+                        "status": c.status,
+                        "charge": cents_to_str(c.charge_cents),
+                        "paid": cents_to_str(c.paid_cents),
+                        "patient_responsibility": cents_to_str(c.patient_responsibility_cents),
+                        "action": c.action,
+                        "event": c.event,
+                        "note": c.note,
+                    }
+                    for c in tr.claims
+                ],
+            }
+            for tr in report.transactions
+        ],
+    }

@@ -80,6 +80,7 @@ class LedgerEntry:
     patient_share: PatientShare | None = None
     source: str = ""  # "835 TRN 12345", "payment 7", "user alice"
     reverses: str | None = None  # the id of the entry this one undoes
+    payment_id: str | None = None  # the patient payment or refund this entry applies
 
     def __post_init__(self) -> None:
         if isinstance(self.amount_cents, bool) or not isinstance(self.amount_cents, int):
@@ -116,6 +117,7 @@ class LedgerEntry:
             source=source,
             remittance_id=remittance_id,
             reverses=self.id,
+            payment_id=self.payment_id,
         )
 
 

@@ -47,6 +47,7 @@ def _entry_values(e: LedgerEntry) -> dict[str, Any]:
         "patient_share": e.patient_share.value if e.patient_share else None,
         "source": e.source[:200],
         "reverses": e.reverses,
+        "payment_id": e.payment_id,
     }
 
 
@@ -69,6 +70,7 @@ def _entry_of(r: Row[Any]) -> LedgerEntry:
         patient_share=PatientShare(r.patient_share) if r.patient_share else None,
         source=r.source,
         reverses=r.reverses,
+        payment_id=r.payment_id,
     )
 
 

@@ -558,6 +558,7 @@ ledger_entries = Table(
     Column("patient_share", String(12)),
     Column("source", String(200), nullable=False),
     Column("reverses", String(32)),
+    Column("payment_id", String(32)),  # the patient payment (or refund) an entry applies, when one did
     Index("ix_ledger_entries_encounter", "practice_id", "encounter_id"),
     Index("ix_ledger_entries_patient", "practice_id", "patient_id"),
     Index("ix_ledger_entries_claim", "practice_id", "claim_id"),
@@ -583,4 +584,107 @@ work_items = Table(
     Column("closed_by", String(60)),
     Column("resolution", Text),
     Index("ix_work_items_practice_queue", "practice_id", "queue", "status"),
+)
+
+# --- the patient's side and reconciliation (migration 0006) -----------------------------------------------------------
+
+# Money a patient (guarantor) paid, or a refund given back. What is not applied to a visit is a credit
+# (``unapplied_cents``); the applications themselves are ledger entries that name the payment.
+patient_payments = Table(
+    "patient_payments",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),  # payment, refund
+    Column("received_on", Date, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("method", String(10), nullable=False),  # cash, check, card, ach, other
+    Column("reference", String(40)),  # check number, card last four / authorization; never a card number
+    Column("unapplied_cents", BigInteger, nullable=False),
+    Column("note", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(60), nullable=False),
+)
+
+payment_plans = Table(
+    "payment_plans",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("status", String(10), nullable=False),  # active, completed, cancelled
+    Column("total_cents", BigInteger, nullable=False),
+    Column("installment_cents", BigInteger, nullable=False),
+    Column("first_due", Date, nullable=False),
+    Column("frequency", String(10), nullable=False),  # weekly, biweekly, monthly
+    Column("created_on", Date, nullable=False),
+    Column("terms", Text, nullable=False),
+    Column("created_by", String(60), nullable=False),
+)
+
+# Bank deposits as entered or imported from the bank's CSV; ``id`` is the import's deterministic row id, so the same
+# export imported twice adds nothing.
+bank_deposits = Table(
+    "bank_deposits",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    _practice(),
+    Column("posted_on", Date, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("reference", String(80), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("source", String(255), nullable=False),
+    Column("imported_at", UtcDateTime, nullable=False),
+    Index("ix_bank_deposits_practice_posted_on", "practice_id", "posted_on"),
+)
+
+# Statement runs and the statements they produced, one per guarantor; the PDF kept apart from the listing.
+statement_runs = Table(
+    "statement_runs",
+    metadata,
+    _id(),
+    _practice(),
+    Column("run_on", Date, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(60), nullable=False),
+    Column("sent_count", Integer, nullable=False),
+    Column("skipped_count", Integer, nullable=False),
+    Column("total_due_cents", BigInteger, nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    _id(),
+    _practice(),
+    Column("run_id", String(32), ForeignKey("statement_runs.id"), nullable=False, index=True),
+    Column("guarantor_key", String(64), nullable=False),  # the same person at the same address, hashed
+    Column("patient_ids", Text, nullable=False),  # "id1,id2": the patients this guarantor answers for
+    Column("statement_number", String(20), nullable=False),
+    Column("statement_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("amount_due_cents", BigInteger, nullable=False),
+    Column("message", Text, nullable=False),
+    Index("ix_statements_practice_guarantor", "practice_id", "guarantor_key", "statement_date"),
+    UniqueConstraint("practice_id", "statement_number", name="uq_statements_practice_number"),
+)
+
+statement_documents = Table(
+    "statement_documents",
+    metadata,
+    Column("statement_id", String(32), ForeignKey("statements.id", ondelete="CASCADE"), primary_key=True),
+    _practice(),
+    Column("pdf", LargeBinary, nullable=False),
+)
+
+# Accounts a person put on hold: no statement goes out until the hold is lifted.
+statement_holds = Table(
+    "statement_holds",
+    metadata,
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(60), nullable=False),
 )

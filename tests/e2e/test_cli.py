@@ -94,7 +94,22 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
     # the demo is seeded: the same practice, charges and payer answers every time
     assert (first["coverages"], first["encounters"], first["total_charges"]) == (46, 35, "6464.00")
     assert (first["claims"], first["claims_batched"], first["claims_held"]) == (35, 30, 5)
-    assert first["claim_states"] == {"paid": 14, "partially_paid": 14, "rejected": 2, "scrubbed": 5}
+    # the primaries' 835s are posted and bill 4 secondaries, which go out and are answered in a second round
+    assert first["claim_states"] == {
+        "paid": 14,
+        "partially_paid": 14,
+        "rejected": 2,
+        "scrubbed": 5,
+        "secondary_billed": 4,
+    }
+    assert (first["remittances_posted"], first["secondary_claims"], first["work_queues"]) == (5, 4, {"denial": 16})
+    assert first["ledger"] == {
+        "charge": "6464.00",
+        "contractual_adjustment": "2469.71",
+        "payer_payment": "543.58",
+        "transfer_to_insurance": "210.15",
+        "transfer_to_patient": "2538.86",
+    }
     kinds = sorted({f.name.split("_", 1)[0] for f in (tmp_path / "edi").iterdir()})
     assert kinds == ["277CA", "835", "837P", "999"]
     again = json.loads(run("demo", "--no-serve", "--json", url=url).stdout)

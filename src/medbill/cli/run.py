@@ -67,6 +67,10 @@ def demo(
                 "claims_batched": summary.claims_batched,
                 "claims_held": summary.claims_held,
                 "claim_states": summary.claim_states,
+                "remittances_posted": summary.remittances,
+                "secondary_claims": summary.secondary_claims,
+                "ledger": {kind: str(Money(cents)) for kind, cents in sorted(summary.ledger.items())},
+                "work_queues": summary.queues,
                 "users": sorted(DEMO_USERS),
                 "password": DEMO_PASSWORD,
             }
@@ -88,6 +92,16 @@ def demo(
             )
             states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(summary.claim_states.items()))
             console.print(f"  after the sandbox payer's 999, 277CA and 835: {states}")
+            money = summary.ledger
+            console.print(
+                f"  {summary.remittances} remittances posted: payers paid "
+                f"{Money(money.get('payer_payment', 0)).display()}, adjusted "
+                f"{Money(money.get('contractual_adjustment', 0) + money.get('other_adjustment', 0)).display()}, "
+                f"{summary.secondary_claims} secondary claims billed"
+            )
+            if summary.queues:
+                queues = ", ".join(f"{n} {q.replace('_', ' ')}" for q, n in sorted(summary.queues.items()))
+                console.print(f"  work queues: {queues} (see /remittances)")
         else:
             console.print(f"Demo practice already present ({summary.practice_id}); nothing changed.")
         console.print(

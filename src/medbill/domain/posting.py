@@ -248,9 +248,11 @@ def interest_cents(payment: ClaimPayment) -> int:
 
 
 def line_denied(service: ServicePayment) -> bool:
-    """Nothing paid and nothing left to the patient: the payer refused the line (CO/OA/PI reasons only)."""
+    """Nothing paid and nothing left to the patient: the payer refused the line (CO/OA/PI reasons only). A line a
+    secondary payer zeroes only because the prior payer covered it (CARC 23) is settled, not denied."""
     to_patient = sum(a.amount_cents for a in service.adjustments if a.group is AdjustmentGroup.PATIENT_RESPONSIBILITY)
-    return service.paid_cents == 0 and to_patient == 0
+    refused = any(a.amount_cents > 0 and a.carc != PRIOR_PAYER_IMPACT for a in service.adjustments)
+    return service.paid_cents == 0 and to_patient == 0 and refused
 
 
 def post_claim_payment(
@@ -312,3 +314,34 @@ def post_claim_payment(
         unmatched=tuple(unmatched),
         denied_lines=denied,
     )
+
+
+def back_to_insurance(entries: Iterable[LedgerEntry], *, at: datetime, source: str) -> list[LedgerEntry]:
+    """What ``entries`` left on the patient, per line, moved back to insurance (a next payer is billed for it)."""
+    owed: dict[tuple[str, int], int] = {}
+    first: dict[tuple[str, int], LedgerEntry] = {}
+    for entry in entries:
+        if entry.kind is EntryKind.TRANSFER_TO_PATIENT:
+            owed[entry.line_key] = owed.get(entry.line_key, 0) + entry.amount_cents
+        elif entry.kind is EntryKind.TRANSFER_TO_INSURANCE:
+            owed[entry.line_key] = owed.get(entry.line_key, 0) - entry.amount_cents
+        else:
+            continue
+        first.setdefault(entry.line_key, entry)
+    return [
+        LedgerEntry(
+            practice_id=first[key].practice_id,
+            patient_id=first[key].patient_id,
+            encounter_id=key[0],
+            line_number=key[1],
+            claim_id=first[key].claim_id,
+            payer_id=first[key].payer_id,
+            remittance_id=first[key].remittance_id,
+            kind=EntryKind.TRANSFER_TO_INSURANCE,
+            amount_cents=cents,
+            at=at,
+            source=source,
+        )
+        for key, cents in owed.items()
+        if cents > 0
+    ]

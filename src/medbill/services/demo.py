@@ -10,7 +10,7 @@ from pathlib import Path
 from medbill.domain.identifiers import npi_check_digit
 from medbill.domain.parties import Provider
 from medbill.domain.users import Actor, Role
-from medbill.services import appointments, batches, claims, encounters, patients, setup, submission, users
+from medbill.services import accounts, appointments, batches, claims, encounters, patients, setup, submission, users
 from medbill.services import clearinghouse as clearinghouse_files
 from medbill.services.appointments import AppointmentDraft
 from medbill.services.base import Deps
@@ -156,6 +156,10 @@ class DemoSummary:
     claims_batched: int = 0  # queued in 837P files, one per payer
     claims_held: int = 0  # kept back by scrubber errors
     claim_states: dict[str, int] = field(default_factory=dict)  # after the sandbox payer answered
+    remittances: int = 0  # 835 transactions posted
+    secondary_claims: int = 0  # built from the primaries' 835s, sent and answered in a second round
+    ledger: dict[str, int] = field(default_factory=dict)  # cents by entry kind, over the whole practice
+    queues: dict[str, int] = field(default_factory=dict)  # open work items by queue
 
 
 def make_npi(rng: random.Random, kind: str) -> str:
@@ -384,7 +388,7 @@ def build_demo(
             counts["charges"] += encounter.total_charge_cents
     counts["appointments"] = _schedule_tomorrow(deps, actor, rng, doctors, facility.id)
     billed = batches.bill_unbilled(deps, actor, options=batches.BatchOptions(usage="T"), out_dir=edi_out)
-    cycle = _run_cycle(deps, actor, clearinghouse, edi_out) if clearinghouse is not None else {}
+    cycle = _run_cycle(deps, actor, clearinghouse, edi_out) if clearinghouse is not None else _Cycle({}, 0, 0)
     return DemoSummary(
         practice.id,
         True,
@@ -398,7 +402,11 @@ def build_demo(
         billed.built,
         billed.batched,
         billed.held,
-        claim_states=cycle,
+        claim_states=cycle.states,
+        remittances=cycle.remittances,
+        secondary_claims=cycle.secondary_claims,
+        ledger=_ledger_totals(deps, actor),
+        queues={k: v for k, v in accounts.queue_counts(deps, actor).items() if v},
     )
 
 
@@ -435,10 +443,32 @@ def _schedule_tomorrow(deps: Deps, actor: Actor, rng: random.Random, doctors: li
     return len(chosen)
 
 
-def _run_cycle(deps: Deps, actor: Actor, clearinghouse: Clearinghouse, edi_out: Path | None) -> dict[str, int]:
-    """Send the batches to the (sandbox) payer, take in its 999, 277CA and 835, and count the claims by state."""
-    submission.send_batches(deps, actor, clearinghouse)
-    submission.ingest_answers(deps, actor, clearinghouse)
+@dataclass(frozen=True, slots=True)
+class _Cycle:
+    states: dict[str, int]
+    remittances: int
+    secondary_claims: int
+
+
+def _ledger_totals(deps: Deps, actor: Actor) -> dict[str, int]:
+    with deps.uow() as uow:
+        return dict(uow.ledger.totals_by_kind(actor.practice_id))
+
+
+def _run_cycle(deps: Deps, actor: Actor, clearinghouse: Clearinghouse, edi_out: Path | None) -> _Cycle:
+    """Send the batches to the (sandbox) payer, take in its 999, 277CA and 835 (posting the payments), then bill the
+    secondary claims those 835s built and take in the secondary payers' answers; count the claims by state."""
+    remittances = secondary = 0
+    for round_number in range(2):
+        if round_number:
+            billed = batches.bill_unbilled(deps, actor, options=batches.BatchOptions(usage="T"), out_dir=edi_out)
+            if not billed.batched:
+                break
+        submission.send_batches(deps, actor, clearinghouse)
+        ingested = submission.ingest_answers(deps, actor, clearinghouse)
+        for report in ingested.remittances:
+            remittances += sum(1 for tr in report.transactions if tr.remittance_id and not tr.already_imported)
+            secondary += sum(tr.secondary_claims for tr in report.transactions)
     if edi_out is not None:
         for listed in clearinghouse_files.list_files(deps, actor, direction=FileDirection.INBOUND.value, limit=1000):
             archived = clearinghouse_files.archived_file(deps, actor, listed.id)
@@ -447,4 +477,4 @@ def _run_cycle(deps: Deps, actor: Actor, clearinghouse: Clearinghouse, edi_out: 
     states: dict[str, int] = {}
     for count in claims.claim_counts(deps, actor):
         states[count.status.value] = states.get(count.status.value, 0) + count.count
-    return states
+    return _Cycle(states, remittances, secondary)

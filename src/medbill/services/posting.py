@@ -18,12 +18,13 @@ from datetime import date, datetime
 from medbill.codesets import reference
 from medbill.domain.audit import AuditAction
 from medbill.domain.claim_states import ClaimEvent, ClaimStatus, ClaimTransition, allowed_events, next_status
+from medbill.domain.cob import crossover_payer_name, is_crossover
 from medbill.domain.coverage import CoverageOrder
-from medbill.domain.errors import FormatError, ValidationError
+from medbill.domain.errors import FormatError, MedbillError, ValidationError
 from medbill.domain.fees import FeeSchedule, FeeScheduleKind, contracted_amount
 from medbill.domain.ledger import LedgerEntry
 from medbill.domain.money import cents_to_str
-from medbill.domain.posting import ClaimPosting, PostingTarget, line_denied, post_claim_payment
+from medbill.domain.posting import ClaimPosting, PostingTarget, back_to_insurance, line_denied, post_claim_payment
 from medbill.domain.remittance import (
     AdjustmentGroup,
     ClaimPayment,
@@ -39,6 +40,7 @@ from medbill.domain.work_items import Queue, WorkItem
 from medbill.formats import x12
 from medbill.formats.x12.jsonview import claim_payment_json
 from medbill.services.base import Deps, record_audit
+from medbill.services.claim_secondary import build_secondary_claim
 from medbill.services.ports import UnitOfWork
 
 DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100  # a dollar a line: rounding between fee schedules is not a dispute
@@ -238,13 +240,15 @@ class _Run:
         pid = self.actor.practice_id
         trace = self.remit.payment.trace_number
         targets = self.uow.posting.targets(pid, (c.claim_id for c in self.remit.claims))
-        reversing = [
+        # earlier postings matter to a reversal (it undoes them) and to a crossed-over secondary's answer on our
+        # primary claim (what the primary put on the patient goes back to insurance first)
+        looked_back = [
             targets[c.claim_id].claim_id
             for c in self.remit.claims
-            if c.status is RemitStatus.REVERSAL and c.claim_id in targets
+            if c.claim_id in targets and (c.status is RemitStatus.REVERSAL or _crossover_answer(c, targets[c.claim_id]))
         ]
         earlier: dict[str, list[LedgerEntry]] = {}
-        for entry in self.uow.ledger.for_claims(pid, reversing) if reversing else ():
+        for entry in self.uow.ledger.for_claims(pid, looked_back) if looked_back else ():
             earlier.setdefault(entry.claim_id or "", []).append(entry)
         source = f"835 TRN {trace}"
         for payment in self.remit.claims:
@@ -272,9 +276,16 @@ class _Run:
                 )
                 continue
             outcome.claim_record_id = target.claim_id
+            posted_as = target
+            if _crossover_answer(payment, target):
+                # the primary forwarded our claim; this is the next payer answering on the same CLM01
+                posted_as = replace(target, order=CoverageOrder.SECONDARY)
+                back = back_to_insurance(earlier.get(target.claim_id, ()), at=self.now, source=f"835 TRN {trace}")
+                self.entries.extend(replace(e, remittance_id=self.report.remittance_id) for e in back)
+                outcome.note = "the next payer's answer to a crossed-over claim"
             posting = post_claim_payment(
                 payment,
-                target,
+                posted_as,
                 practice_id=pid,
                 remittance_id=self.report.remittance_id or "",
                 at=self.now,
@@ -283,12 +294,25 @@ class _Run:
             )
             self.entries.extend(posting.entries)
             self._after(payment, target, posting, outcome)
+            secondary_from = self._bill_next_payer(payment, target, posting, outcome)
             number = payment.payer_claim_number or target.payer_claim_number
             for move in claim_moves(target, payment, at=self.now, actor=self.actor.username, trace=trace):
                 self.moves.append((move, number))
                 outcome.event = move.event.value
                 # a reversal and its correction can follow each other in one advice
                 targets[payment.claim_id] = target = replace(target, status=move.to_status, payer_claim_number=number)
+            if secondary_from is not None and ClaimEvent.BILL_SECONDARY in allowed_events(target.status):
+                bill = ClaimTransition(
+                    claim_id=target.claim_id,
+                    event=ClaimEvent.BILL_SECONDARY,
+                    from_status=target.status,
+                    to_status=next_status(target.status, ClaimEvent.BILL_SECONDARY),
+                    at=self.now,
+                    actor=self.actor.username,
+                    reason=f"secondary claim {secondary_from} built from this adjudication",
+                )
+                self.moves.append((bill, number))
+                targets[payment.claim_id] = target = replace(target, status=bill.to_status)
 
     def _after(
         self, payment: ClaimPayment, target: PostingTarget, posting: ClaimPosting, outcome: ClaimOutcome
@@ -328,6 +352,42 @@ class _Run:
             )
         if target.order is CoverageOrder.PRIMARY:
             self._underpayments(payment, target, posting)
+
+    def _bill_next_payer(
+        self, payment: ClaimPayment, target: PostingTarget, posting: ClaimPosting, outcome: ClaimOutcome
+    ) -> str | None:
+        """After a payer adjudicates, the next coverage is billed: a secondary claim with the COB loops, and what
+        this payer put on the patient goes back to insurance until the next payer answers. Not when the payer
+        crossed the claim over itself (NM1*TT, CLP02 19/20/21): that would bill the next payer twice."""
+        if target.next_coverage_id is None or payment.status is RemitStatus.REVERSAL:
+            return None
+        if _crossover_answer(payment, target):
+            return None  # the next payer already has it (the primary forwarded it); this is that payer's answer
+        if adjudication_event(payment) not in (ClaimEvent.PAY, ClaimEvent.PAY_PARTIALLY):
+            return None
+        if is_crossover(payment):
+            self.report.crossovers += 1
+            name = crossover_payer_name(payment)
+            outcome.note = f"crossed over to {name or 'the next payer'} by the payer: no secondary claim sent"
+            return None
+        pid = self.actor.practice_id
+        primary = self.uow.claims.get(pid, target.claim_id)
+        try:
+            built = build_secondary_claim(
+                self.uow, self.deps, self.actor, primary, payment, adjudicated_on=self.remit.payment.date
+            )
+        except MedbillError as exc:
+            outcome.note = f"secondary claim not built: {exc.message}"
+            return None
+        if built is None:
+            return None
+        self.report.secondary_claims += 1
+        outcome.note = f"secondary claim {built.patient_control_number} built"
+        self.entries.extend(
+            replace(entry, claim_id=built.id, payer_id=built.payer_id)
+            for entry in back_to_insurance(posting.entries, at=self.now, source=f"billed to {built.payer_name}")
+        )
+        return built.patient_control_number
 
     def _underpayments(self, payment: ClaimPayment, target: PostingTarget, posting: ClaimPosting) -> None:
         for match in posting.matches:
@@ -374,6 +434,11 @@ class _Run:
             totals[entry.kind.value] += entry.amount_cents
         self.report.totals = dict(totals)
         self.report.entries = len(self.entries)
+
+
+def _crossover_answer(payment: ClaimPayment, target: PostingTarget) -> bool:
+    """CLP02 2 or 3 on a claim we sent as primary: the next payer is answering a claim the primary forwarded."""
+    return target.order is CoverageOrder.PRIMARY and payment.status in (RemitStatus.SECONDARY, RemitStatus.TERTIARY)
 
 
 def _usd(cents: int) -> str:

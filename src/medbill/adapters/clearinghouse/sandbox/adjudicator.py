@@ -20,6 +20,7 @@ from medbill.adapters.clearinghouse.sandbox.rules import (
 )
 from medbill.domain.adjudication import BenefitState, LineAdjudication, adjudicate_line_with_copay
 from medbill.domain.claims import Claim, ClaimFrequency, EntityType, NamedEntity, ProcedureCode
+from medbill.domain.claims import LineAdjudication as OtherPayerLine
 from medbill.domain.remittance import (
     Adjustment,
     AdjustmentGroup,
@@ -93,6 +94,32 @@ def _paid_line(base: ServicePayment, result: LineAdjudication) -> ServicePayment
     )
 
 
+def _secondary_line(
+    base: ServicePayment, result: LineAdjudication, prior: tuple[OtherPayerLine, ...]
+) -> ServicePayment:
+    """Coordination of benefits as a secondary payer (non-duplication): of what the earlier payers left to the patient,
+    pay at most what this plan would have paid as primary; the patient keeps the rest as coinsurance; everything
+    the earlier payers paid or adjusted is CARC 23 (the impact of prior payer adjudication)."""
+    left_to_patient = sum(
+        a.amount_cents for adj in prior for a in adj.adjustments if a.group == AdjustmentGroup.PATIENT_RESPONSIBILITY
+    )
+    paid = min(result.paid_cents, left_to_patient)
+    still_owed = left_to_patient - paid
+    cas = [Adjustment(group=AdjustmentGroup.OTHER, carc="23", amount_cents=base.charge_cents - left_to_patient)]
+    if still_owed:
+        cas.append(Adjustment(group=AdjustmentGroup.PATIENT_RESPONSIBILITY, carc="2", amount_cents=still_owed))
+    return ServicePayment(
+        procedure=base.procedure,
+        charge_cents=base.charge_cents,
+        paid_cents=paid,
+        revenue_code=base.revenue_code,
+        units_paid=base.units_paid,
+        dates=base.dates,
+        adjustments=tuple(a for a in cas if a.amount_cents),
+        line_control_number=base.line_control_number,
+    )
+
+
 def _denied_line(base: ServicePayment, denial: Denial) -> ServicePayment:
     return ServicePayment(
         procedure=base.procedure,
@@ -156,7 +183,8 @@ def adjudicate(
             charged_families.add(family.family)
             copay = family.copay_cents
         result, benefits = adjudicate_line_with_copay(line.charge_cents, fees[i], benefits, copay)
-        lines.append(_paid_line(base, result))
+        prior = line.other_payer_adjudications
+        lines.append(_paid_line(base, result) if not prior else _secondary_line(base, result, prior))
         state.seen.add(keys[i])
     state.keep(payer, member_id, benefits)
     return _claim_payment(claim, payer_claim_number, received, lines, denials, payer.filing_indicator)

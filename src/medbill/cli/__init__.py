@@ -11,6 +11,12 @@ _LIGHT = {"x12": "medbill.cli.x12"}
 
 def main() -> None:
     args = sys.argv[1:]
+    if args[:2] == ["x12", "validate"]:  # its plain forms need not even Typer
+        from medbill.cli.x12_validate import fast_main
+
+        code = fast_main(args[1:])
+        if code is not None:
+            raise SystemExit(code)
     if args and args[0] in _LIGHT:
         from importlib import import_module
 

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
+from medbill.cli.x12_validate import check
 from medbill.formats import x12 as codec
 from medbill.formats.x12.jsonview import transaction_json
-from medbill.formats.x12.validate import validate_stream
 
 app = typer.Typer(
     help="Read and check X12 5010 files (835, 837P, 837I, 999, 277CA, 270, 271, 276, 277, TA1).", no_args_is_help=True
@@ -55,28 +55,6 @@ def parse(file: FileArg, as_json: Annotated[bool, typer.Option("--json", help="P
 @app.command("validate")
 def validate(file: FileArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Check FILE's envelopes, structure and guide rules; exit 1 when there is any error."""
-    try:
-        with file.open("rb") as stream:
-            report = validate_stream(stream)
-    except OSError as exc:
-        raise _fail(f"error: cannot read {file}: {exc.strerror}") from None
-    findings = report.findings or []
-    if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "file": str(file),
-                    "ok": not findings,
-                    "transactions": report.transactions,
-                    "errors": [f.as_dict() for f in findings],
-                }
-            )
-        )
-    else:
-        for f in findings:
-            typer.echo(f"{file}: {f.location()}: {f.message}" + (f" (expected {f.expected})" if f.expected else ""))
-        typer.echo(
-            f"{file}: {'OK' if not findings else f'{len(findings)} error(s)'}, {report.transactions} transaction set(s)"
-        )
-    if findings:
-        raise typer.Exit(code=1)
+    code = check(file, as_json=as_json)
+    if code:
+        raise typer.Exit(code=code)

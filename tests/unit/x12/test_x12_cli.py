@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,48 @@ def test_a_missing_file_gives_one_line_and_exit_1() -> None:
         result = runner.invoke(app, command)
         assert result.exit_code == 1
         assert len(result.stderr.strip().splitlines()) == 1 and "cannot read" in result.stderr
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_validate_without_typer_prints_what_the_typer_command_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], json_flag: list[str]
+) -> None:
+    from medbill.cli.x12_validate import fast_main
+
+    path = tmp_path / "bad.835"
+    path.write_text(build(REMIT_BODY).replace("CAS*CO*45*40~", "CAS*CO*45*39~", 1))
+    through_typer = runner.invoke(app, ["x12", "validate", *json_flag, str(path)])
+    code = fast_main(["validate", str(path), *json_flag])
+    out = capsys.readouterr().out
+    assert code == through_typer.exit_code == 1
+    assert out == through_typer.stdout
+    assert "claim PCN-0001: CLP03" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["validate", "--help"],
+        ["validate", "a.x12", "b.x12"],
+        ["validate", "--json", "--json", "a.x12"],
+        ["validate", "--strict", "a.x12"],
+        ["parse", "a.x12"],
+    ],
+)
+def test_validate_forms_other_than_file_and_json_are_left_to_typer(args: list[str]) -> None:
+    from medbill.cli.x12_validate import fast_main
+
+    assert fast_main(args) is None
+
+
+def test_the_installed_command_validates_without_importing_typer() -> None:
+    sample = FIXTURES / "835/botsedi__dollars_data_separate.dat"
+    code = (
+        "import sys\n"
+        f"sys.argv = ['medbill', 'x12', 'validate', {str(sample)!r}]\n"
+        "from medbill.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    print(exc.code, 'typer' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[-2:] == [f"{sample}: OK, 1 transaction set(s)", "0 False"], done.stderr

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from medbill.domain.acknowledgements import LineStatus
 from medbill.domain.claims import Contact, EntityType, NamedEntity, PostalAddress, ProcedureCode, Reference
 from medbill.formats.x12.construct import fast_constructor
 from medbill.formats.x12.syntax import ElementError, Segment, SegmentWriter, element, fmt_cents, fmt_date
+
+if TYPE_CHECKING:  # only the 276/277 writers need it; readers start without loading the acknowledgement models
+    from medbill.domain.acknowledgements import LineStatus
 
 
 def opt(seg: Segment, index: int) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from medbill.domain.claims import NamedEntity, Reference
 from medbill.domain.eligibility import (
@@ -95,6 +95,88 @@ def parse_dmg(seg: Segment) -> tuple[date | None, str | None]:
     return (to_date(born, 2) if born else None), opt(seg, 3)
 
 
+class Parties(TypedDict):
+    """Who a 270 question or a 271 answer is about, as EligibilityInquiry and MemberEligibility both name it."""
+
+    subscriber: NamedEntity
+    subscriber_birth_date: date | None
+    subscriber_sex: str | None
+    dependent: NamedEntity | None
+    dependent_birth_date: date | None
+    dependent_sex: str | None
+    relationship: str | None
+    traces: tuple[Trace, ...]
+    dates: tuple[DatedEntry, ...]
+
+
+MEMBER_SEGMENTS = frozenset({"TRN", "DMG", "INS", "DTP"})  # 2000C/2000D and 2100C/2100D, both ways
+
+
+class MemberLoop:
+    """A 2000C (subscriber) or 2000D (dependent) loop of a 270 or a 271 being read: its NM1, DMG, INS, TRN and DTP."""
+
+    __slots__ = ("dates", "dmg", "entity", "level", "relationship", "traces")
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self.entity: EntityBuilder | None = None
+        self.dmg: tuple[date | None, str | None] = (None, None)
+        self.relationship: str | None = None
+        self.traces: list[Trace] = []
+        self.dates: list[DatedEntry] = []
+
+    def add(self, seg: Segment) -> None:
+        """Take one of the loop's ``MEMBER_SEGMENTS``."""
+        sid = seg[0]
+        if sid == "TRN":
+            self.traces.append(parse_trn(seg))
+        elif sid == "DMG":
+            self.dmg = parse_dmg(seg)
+        elif sid == "INS":
+            self.relationship = required(seg, 2, "the relationship code")
+        else:
+            self.dates.append(parse_dtp(seg))
+
+    def parties(self, subscriber: MemberLoop | None) -> Parties:
+        """The loop's people; a dependent (2000D) carries its subscriber's 2100C name and demographics."""
+        assert self.entity is not None
+        own = self.entity.build()
+        sub = subscriber.entity.build() if subscriber is not None and subscriber.entity is not None else own
+        sub_dmg = subscriber.dmg if subscriber is not None else self.dmg
+        dependent = subscriber is not None
+        return Parties(
+            subscriber=sub,
+            subscriber_birth_date=sub_dmg[0],
+            subscriber_sex=sub_dmg[1],
+            dependent=own if dependent else None,
+            dependent_birth_date=self.dmg[0] if dependent else None,
+            dependent_sex=self.dmg[1] if dependent else None,
+            relationship=self.relationship,
+            traces=tuple(self.traces),
+            dates=tuple(self.dates),
+        )
+
+
+class Header(TypedDict):
+    """The BHT and information source (2100A) of a 270 or 271."""
+
+    reference: str
+    created: date
+    created_time: str
+    payer: NamedEntity
+
+
+def read_header(bht: Segment | None, payer: EntityBuilder | None, set_id: str) -> Header:
+    if bht is None or payer is None:
+        raise ElementError(0, f"the {set_id} has no BHT or information source", expected="BHT and NM1*PR in 2100A")
+    return Header(
+        reference=element(bht, 3),
+        created=to_date(required(bht, 4, "the creation date"), 4),
+        created_time=element(bht, 5),
+        payer=payer.build(),
+    )
+
+
 def misplaced(seg: Segment, expected: str) -> ElementError:
     exc = ElementError(0, f"segment {seg[0]} is out of place", expected)
     exc.position = -1
@@ -145,19 +227,14 @@ def parse_eb(seg: Segment, rep: str, comp: str) -> Benefit:
     )
 
 
-class _Member:
-    """A 2000C or 2000D loop being read."""
+class _Member(MemberLoop):
+    """A 2000C or 2000D loop of a 271 being read, with its rejections and benefits."""
 
-    __slots__ = ("benefit", "benefits", "dates", "dmg", "entity", "level", "rejections", "relationship", "traces")
+    __slots__ = ("benefit", "benefits", "rejections")
 
     def __init__(self, level: str) -> None:
-        self.level = level
-        self.entity: EntityBuilder | None = None
-        self.dmg: tuple[date | None, str | None] = (None, None)
-        self.relationship: str | None = None
-        self.traces: list[Trace] = []
+        super().__init__(level)
         self.rejections: list[Rejection] = []
-        self.dates: list[DatedEntry] = []
         self.benefits: list[Benefit] = []
         self.benefit: _Benefit | None = None
 
@@ -336,14 +413,8 @@ def read_271(raw: RawTransaction) -> EligibilityResponse:
                 if target is None:
                     raise misplaced(seg, f"{sid} after its loop's NM1")
                 target.add(seg)
-            elif member is not None and sid == "TRN":
-                member.traces.append(parse_trn(seg))
-            elif member is not None and sid == "DMG":
-                member.dmg = parse_dmg(seg)
-            elif member is not None and sid == "INS":
-                member.relationship = required(seg, 2, "the relationship code")
-            elif member is not None and sid == "DTP":
-                member.dates.append(parse_dtp(seg))
+            elif member is not None and sid in MEMBER_SEGMENTS:
+                member.add(seg)
             elif member is not None and sid == "EB":
                 if member.entity is None:
                     raise ElementError(0, "EB before the member's NM1", expected="NM1*IL or NM1*03 first")
@@ -357,38 +428,14 @@ def read_271(raw: RawTransaction) -> EligibilityResponse:
         close_member()
         close_subscriber(False)
         close_receiver()
-        if bht is None or payer is None:
-            raise ElementError(0, "the 271 has no BHT or information source", expected="BHT and NM1*PR in 2100A")
-        created = to_date(required(bht, 4, "the creation date"), 4)
+        header = read_header(bht, payer, "271")
     except ElementError as exc:
         raise located(exc, seg, pos + 1) from None
-    return EligibilityResponse(
-        reference=element(bht, 3),
-        created=created,
-        created_time=element(bht, 5),
-        payer=payer.build(),
-        rejections=tuple(source_rejections),
-        receivers=tuple(receivers),
-    )
+    return EligibilityResponse(**header, rejections=tuple(source_rejections), receivers=tuple(receivers))
 
 
 def _build(m: _Member, provider: NamedEntity, subscriber: _Member | None) -> MemberEligibility:
     """A member from its loop; a dependent (2000D) carries its subscriber's 2100C name and demographics."""
-    assert m.entity is not None
-    own = m.entity.build()
-    sub = subscriber.entity.build() if subscriber is not None and subscriber.entity is not None else own
-    sub_dmg = subscriber.dmg if subscriber is not None else m.dmg
     return MemberEligibility(
-        provider=provider,
-        subscriber=sub,
-        subscriber_birth_date=sub_dmg[0],
-        subscriber_sex=sub_dmg[1],
-        dependent=own if subscriber is not None else None,
-        dependent_birth_date=m.dmg[0] if subscriber is not None else None,
-        dependent_sex=m.dmg[1] if subscriber is not None else None,
-        relationship=m.relationship,
-        traces=tuple(m.traces),
-        rejections=tuple(m.rejections),
-        dates=tuple(m.dates),
-        benefits=tuple(m.benefits),
+        provider=provider, **m.parties(subscriber), rejections=tuple(m.rejections), benefits=tuple(m.benefits)
     )

@@ -7,25 +7,20 @@ from datetime import date
 from medbill.domain.claims import NamedEntity, ProcedureCode
 from medbill.domain.eligibility import DatedEntry, EligibilityInquiry, EligibilityRequest, Trace
 from medbill.formats.x12.common import EntityBuilder, fmt_procedure, parse_procedure, write_address, write_nm1
-from medbill.formats.x12.eligibility import located, misplaced, parse_dmg, parse_dtp, parse_trn
+from medbill.formats.x12.eligibility import MEMBER_SEGMENTS, MemberLoop, located, misplaced, read_header
 from medbill.formats.x12.envelope import RawTransaction
-from medbill.formats.x12.syntax import ElementError, Segment, SegmentWriter, element, fmt_date, required, to_date
+from medbill.formats.x12.syntax import ElementError, Segment, SegmentWriter, element, fmt_date
 
 
-class _Patient:
-    """A 2000C or 2000D loop of a 270 being read."""
+class _Patient(MemberLoop):
+    """A 2000C or 2000D loop of a 270 being read, with its questions (EQ)."""
 
-    __slots__ = ("dates", "dmg", "entity", "level", "procedures", "relationship", "services", "traces")
+    __slots__ = ("procedures", "services")
 
     def __init__(self, level: str) -> None:
-        self.level = level
-        self.entity: EntityBuilder | None = None
-        self.dmg: tuple[date | None, str | None] = (None, None)
-        self.relationship: str | None = None
-        self.traces: list[Trace] = []
+        super().__init__(level)
         self.services: list[str] = []
         self.procedures: list[ProcedureCode] = []
-        self.dates: list[DatedEntry] = []
 
     def substantive(self) -> bool:
         return bool(self.traces or self.services or self.procedures)
@@ -50,23 +45,12 @@ def read_270(raw: RawTransaction) -> EligibilityRequest:
             raise ElementError(0, "a subscriber or dependent loop without NM1", expected="NM1*IL or NM1*03")
         if not p.traces:
             raise ElementError(0, "an inquiry without its trace number", expected="TRN*1 in 2000C or 2000D")
-        own = p.entity.build()
-        s_ent = sub.entity.build() if sub is not None and sub.entity is not None else own
-        s_dmg = sub.dmg if sub is not None else p.dmg
         inquiries.append(
             EligibilityInquiry(
                 provider=provider.build(),
-                subscriber=s_ent,
-                subscriber_birth_date=s_dmg[0],
-                subscriber_sex=s_dmg[1],
-                dependent=own if sub is not None else None,
-                dependent_birth_date=p.dmg[0] if sub is not None else None,
-                dependent_sex=p.dmg[1] if sub is not None else None,
-                relationship=p.relationship,
-                traces=tuple(p.traces),
+                **p.parties(sub),
                 service_types=tuple(p.services),
                 procedures=tuple(p.procedures),
-                dates=tuple(p.dates),
             )
         )
 
@@ -112,14 +96,8 @@ def read_270(raw: RawTransaction) -> EligibilityRequest:
                 if target is None:
                     raise misplaced(seg, f"{sid} after its loop's NM1")
                 target.add(seg)
-            elif patient is not None and sid == "TRN":
-                patient.traces.append(parse_trn(seg))
-            elif patient is not None and sid == "DMG":
-                patient.dmg = parse_dmg(seg)
-            elif patient is not None and sid == "INS":
-                patient.relationship = required(seg, 2, "the relationship code")
-            elif patient is not None and sid == "DTP":
-                patient.dates.append(parse_dtp(seg))
+            elif patient is not None and sid in MEMBER_SEGMENTS:
+                patient.add(seg)
             elif patient is not None and sid == "EQ":
                 services = element(seg, 1)
                 if services:
@@ -134,30 +112,17 @@ def read_270(raw: RawTransaction) -> EligibilityRequest:
                 raise misplaced(seg, "a segment of the 270 guide")
         if patient is not None:
             emit(patient, subscriber if patient.level == "23" else None)
-        if bht is None or payer is None:
-            raise ElementError(0, "the 270 has no BHT or information source", expected="BHT and NM1*PR in 2100A")
-        created = to_date(required(bht, 4, "the creation date"), 4)
+        header = read_header(bht, payer, "270")
     except ElementError as exc:
         raise located(exc, seg, pos + 1) from None
-    return EligibilityRequest(
-        reference=element(bht, 3),
-        created=created,
-        created_time=element(bht, 5),
-        payer=payer.build(),
-        inquiries=tuple(inquiries),
-    )
+    return EligibilityRequest(**header, inquiries=tuple(inquiries))
 
 
 def write_member(
     w: SegmentWriter, entity: NamedEntity, born: date | None, sex: str | None, relationship: str | None
 ) -> None:
     """2100C/2100D name and demographics: NM1, REF, N3/N4, PRV, DMG, INS (the AAA of a 271 is its caller's)."""
-    write_nm1(w, entity)
-    for r in entity.references:
-        w.seg("REF", r.qualifier, r.value)
-    write_address(w, entity)
-    if entity.taxonomy:
-        w.seg("PRV", "PE", "PXC", entity.taxonomy)
+    write_party(w, entity)
     if born is not None or sex:
         w.seg("DMG", "D8" if born else "", fmt_date(born), sex or "")
     if relationship:

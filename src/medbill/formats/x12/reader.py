@@ -7,20 +7,34 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import BinaryIO
+from importlib import import_module
+from typing import TYPE_CHECKING, BinaryIO, TypeAlias, cast
 
-from medbill.domain.acknowledgements import (
-    ClaimAcknowledgement,
-    ClaimStatusRequest,
-    FunctionalAcknowledgement,
-    InterchangeAcknowledgement,
-)
-from medbill.domain.claims import ClaimBatch
-from medbill.domain.eligibility import EligibilityRequest, EligibilityResponse
-from medbill.domain.remittance import Remittance
 from medbill.formats.x12.envelope import GroupHeader, InterchangeHeader, RawTransaction, walk_interchange
 from medbill.formats.x12.errors import X12Error, X12StructureError
 from medbill.formats.x12.syntax import decode, iter_interchanges_from_stream, split_interchanges
+
+if TYPE_CHECKING:  # the models are imported with the reader that builds them: reading an 835 loads no 271 model
+    from medbill.domain.acknowledgements import (
+        ClaimAcknowledgement,
+        ClaimStatusRequest,
+        FunctionalAcknowledgement,
+        InterchangeAcknowledgement,
+    )
+    from medbill.domain.claims import ClaimBatch
+    from medbill.domain.eligibility import EligibilityRequest, EligibilityResponse
+    from medbill.domain.remittance import Remittance
+
+    Document: TypeAlias = (
+        Remittance
+        | ClaimBatch
+        | FunctionalAcknowledgement
+        | ClaimAcknowledgement
+        | InterchangeAcknowledgement
+        | ClaimStatusRequest
+        | EligibilityRequest
+        | EligibilityResponse
+    )
 
 
 class TransactionType(StrEnum):
@@ -34,18 +48,6 @@ class TransactionType(StrEnum):
     INTERCHANGE_ACK = "TA1"
     ELIGIBILITY_REQUEST = "270"
     ELIGIBILITY_RESPONSE = "271"
-
-
-Document = (
-    Remittance
-    | ClaimBatch
-    | FunctionalAcknowledgement
-    | ClaimAcknowledgement
-    | InterchangeAcknowledgement
-    | ClaimStatusRequest
-    | EligibilityRequest
-    | EligibilityResponse
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,36 +102,36 @@ def _kind(raw: RawTransaction) -> TransactionType:
     )
 
 
-def _readers() -> dict[TransactionType, Callable[[RawTransaction], Document]]:
-    from medbill.formats.x12 import (
-        claim_status,
-        claims,
-        eligibility,
-        eligibility_request,
-        functional_ack,
-        remittance,
-        status,
-    )
+# Each transaction's reader, imported the first time a file holds one: validating an 835 loads no 271 reader.
+_READERS: dict[TransactionType, tuple[str, str]] = {
+    TransactionType.REMITTANCE: ("remittance", "read_835"),
+    TransactionType.PROFESSIONAL_CLAIM: ("claims", "read_837"),
+    TransactionType.INSTITUTIONAL_CLAIM: ("claims", "read_837"),
+    TransactionType.FUNCTIONAL_ACK: ("functional_ack", "read_999"),
+    TransactionType.CLAIM_ACK: ("claim_status", "read_277ca"),
+    TransactionType.INTERCHANGE_ACK: ("functional_ack", "read_ta1"),
+    TransactionType.CLAIM_STATUS_REQUEST: ("status", "read_276"),
+    TransactionType.CLAIM_STATUS_RESPONSE: ("claim_status", "read_277"),
+    TransactionType.ELIGIBILITY_REQUEST: ("eligibility_request", "read_270"),
+    TransactionType.ELIGIBILITY_RESPONSE: ("eligibility", "read_271"),
+}
+_loaded: dict[TransactionType, Callable[[RawTransaction], Document]] = {}
 
-    return {
-        TransactionType.REMITTANCE: remittance.read_835,
-        TransactionType.PROFESSIONAL_CLAIM: claims.read_837,
-        TransactionType.INSTITUTIONAL_CLAIM: claims.read_837,
-        TransactionType.FUNCTIONAL_ACK: functional_ack.read_999,
-        TransactionType.CLAIM_ACK: claim_status.read_277ca,
-        TransactionType.INTERCHANGE_ACK: functional_ack.read_ta1,
-        TransactionType.CLAIM_STATUS_REQUEST: status.read_276,
-        TransactionType.CLAIM_STATUS_RESPONSE: claim_status.read_277,
-        TransactionType.ELIGIBILITY_REQUEST: eligibility_request.read_270,
-        TransactionType.ELIGIBILITY_RESPONSE: eligibility.read_271,
-    }
+
+def _reader(kind: TransactionType) -> Callable[[RawTransaction], Document]:
+    found = _loaded.get(kind)
+    if found is None:
+        module, name = _READERS[kind]
+        found = cast("Callable[[RawTransaction], Document]", getattr(import_module(f"{__package__}.{module}"), name))
+        _loaded[kind] = found
+    return found
 
 
 def decode_transaction(raw: RawTransaction) -> Transaction:
     """The domain object for one raw transaction set; errors carry the interchange and transaction set."""
     try:
         kind = _kind(raw)
-        document = _readers()[kind](raw)
+        document = _reader(kind)(raw)
     except X12Error as exc:
         raise exc.located(
             interchange=raw.interchange.control_number, transaction=raw.control_number if raw.set_id != "TA1" else None

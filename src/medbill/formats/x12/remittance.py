@@ -119,7 +119,7 @@ def read_835(raw: RawTransaction) -> Remittance:
                     if line is not None:
                         claim.lines.append(_build_line(line, values))
                         line = None
-                    claims.append(_build_claim(claim))
+                    claims.append(_build_claim(claim, values))
                 claim = _Claim(seg, pos, header)
             elif sid == "NM1":
                 if claim is None or line is not None:
@@ -152,7 +152,7 @@ def read_835(raw: RawTransaction) -> Remittance:
                     if line is not None:
                         claim.lines.append(_build_line(line, values))
                         line = None
-                    claims.append(_build_claim(claim))
+                    claims.append(_build_claim(claim, values))
                     claim = None
                 state = _CLAIMS
                 header = required(seg, 1, "the header number")
@@ -196,7 +196,7 @@ def read_835(raw: RawTransaction) -> Remittance:
                     if line is not None:
                         claim.lines.append(_build_line(line, values))
                         line = None
-                    claims.append(_build_claim(claim))
+                    claims.append(_build_claim(claim, values))
                     claim = None
                 state = _SUMMARY
                 plbs += _parse_plb(seg, comp)
@@ -217,7 +217,7 @@ def read_835(raw: RawTransaction) -> Remittance:
         if claim is not None:
             if line is not None:
                 claim.lines.append(_build_line(line, values))
-            claims.append(_build_claim(claim))
+            claims.append(_build_claim(claim, values))
         pos = last
         seg = segs[last]
         if bpr is None or trn is None:

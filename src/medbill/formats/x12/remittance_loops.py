@@ -77,16 +77,26 @@ class _Values:
     reason codes many times, and building a frozen object costs far more than a dictionary lookup.
     """
 
-    __slots__ = ("amounts", "cas", "comp", "dates", "numbers", "procedures", "remarks")
+    __slots__ = ("amounts", "cas", "cents", "comp", "dates", "numbers", "procedures", "remarks")
 
     def __init__(self, comp: str) -> None:
         self.comp = comp
+        self.cents: dict[str, int] = {}
         self.dates: dict[tuple[str, str], DateEntry] = {}
         self.amounts: dict[tuple[str, str], Amount] = {}
         self.remarks: dict[tuple[str, str], Remark] = {}
         self.procedures: dict[str, ProcedureCode] = {}
         self.cas: dict[tuple[str, ...], list[Adjustment]] = {}
         self.numbers: dict[str, Decimal] = {}
+
+    def amount_cents(self, text: str, index: int) -> int:
+        """``to_cents`` of a CLP or SVC amount: charges and payments repeat (fee schedules), parsing costs ten lookups."""
+        found = self.cents.get(text)
+        if found is None:
+            found = to_cents(text, index)
+            if len(self.cents) < _CACHE_LIMIT:
+                self.cents[text] = found
+        return found
 
     def number(self, text: str, index: int) -> Decimal:
         found = self.numbers.get(text)
@@ -210,8 +220,8 @@ def _make_line(ln: _Line, values: _Values) -> ServicePayment:
     ounits = s[7]
     return _ServicePayment(
         procedure=values.procedure(s[1], 1),
-        charge_cents=to_cents(s[2], 2),
-        paid_cents=to_cents(s[3], 3),
+        charge_cents=values.amount_cents(s[2], 2),
+        paid_cents=values.amount_cents(s[3], 3),
         revenue_code=s[4] or None,
         units_paid=values.number(units, 5) if units else None,
         original_procedure=values.procedure(original, 6) if original else None,
@@ -226,14 +236,14 @@ def _make_line(ln: _Line, values: _Values) -> ServicePayment:
     )
 
 
-def _build_claim(c: _Claim) -> ClaimPayment:
+def _build_claim(c: _Claim, values: _Values) -> ClaimPayment:
     try:
-        return _make_claim(c)
+        return _make_claim(c, values)
     except ElementError as exc:
         raise _element_error(exc, c.seg, c.pos) from None
 
 
-def _make_claim(c: _Claim) -> ClaimPayment:
+def _make_claim(c: _Claim, values: _Values) -> ClaimPayment:
     s = c.seg
     if len(s) < 14:
         s = s + _PAD[: 14 - len(s)]
@@ -247,9 +257,9 @@ def _make_claim(c: _Claim) -> ClaimPayment:
     return _ClaimPayment(
         claim_id=s[1],
         status=status,
-        charge_cents=to_cents(s[3], 3),
-        paid_cents=to_cents(s[4], 4),
-        patient_responsibility_cents=to_cents(s[5], 5) if s[5] else None,
+        charge_cents=values.amount_cents(s[3], 3),
+        paid_cents=values.amount_cents(s[4], 4),
+        patient_responsibility_cents=values.amount_cents(s[5], 5) if s[5] else None,
         filing_indicator=s[6],
         payer_claim_number=s[7] or None,
         facility_type=s[8] or None,

@@ -11,7 +11,7 @@ from medbill.domain.identifiers import is_valid_npi
 from medbill.domain.remittance import Remittance, claim_balance_cents, line_balance_cents, payment_balance_cents
 from medbill.formats.x12.envelope import RawTransaction, walk_interchange
 from medbill.formats.x12.errors import X12Error
-from medbill.formats.x12.reader import Transaction, decode_transaction
+from medbill.formats.x12.reader import Transaction, _no_cyclic_gc, decode_transaction
 from medbill.formats.x12.syntax import Delimiters, Segment, decode, iter_interchanges_from_stream, split_interchanges
 
 
@@ -98,10 +98,18 @@ def _found(t: Transaction, **detail: Any) -> Finding:
     return Finding(interchange=t.interchange.control_number, transaction=t.control_number, **detail)
 
 
-def _npi_findings(t: Transaction, entities: Iterable[NamedEntity | None], where: str) -> list[Finding]:
+def _npi_findings(
+    t: Transaction, entities: Iterable[NamedEntity | None], where: str, checked: dict[str, bool]
+) -> list[Finding]:
+    """NM1*…*XX whose NPI fails its check digit; ``checked`` remembers each NPI's answer (a batch repeats a few)."""
     out: list[Finding] = []
     for e in entities:
-        if e is not None and e.id_qualifier == "XX" and e.identifier and not is_valid_npi(e.identifier):
+        if e is None or e.id_qualifier != "XX" or not e.identifier:
+            continue
+        valid = checked.get(e.identifier)
+        if valid is None:
+            valid = checked[e.identifier] = is_valid_npi(e.identifier)
+        if not valid:
             out.append(
                 _found(
                     t,
@@ -156,9 +164,10 @@ def guide_rules(t: Transaction) -> list[Finding]:
                 )
             )
     elif isinstance(doc, ClaimBatch):
+        npis: dict[str, bool] = {}
         for claim in doc.claims:
             entities = [claim.billing_provider, *claim.providers, *(p for x in claim.lines for p in x.providers)]
-            found += _npi_findings(t, entities, f"claim {claim.patient_control_number}")
+            found += _npi_findings(t, entities, f"claim {claim.patient_control_number}", npis)
             if claim.lines and claim.lines_total_cents() != claim.total_charge_cents:
                 found.append(
                     _found(
@@ -202,14 +211,15 @@ def guide_rules(t: Transaction) -> list[Finding]:
 def _validate(interchanges: Iterable[tuple[Delimiters, list[Segment]]]) -> Report:
     findings: list[Finding] = []
     count = 0
-    for raw in _raw_transactions(interchanges, findings):
-        count += 1
-        try:
-            t = decode_transaction(raw)
-        except X12Error as exc:
-            findings.append(Finding.from_error(exc))
-            continue
-        findings += guide_rules(t)
+    with _no_cyclic_gc():  # as in ``read``: the documents are large, acyclic and dropped once checked
+        for raw in _raw_transactions(interchanges, findings):
+            count += 1
+            try:
+                t = decode_transaction(raw)
+            except X12Error as exc:
+                findings.append(Finding.from_error(exc))
+                continue
+            findings += guide_rules(t)
     return Report(transactions=count, findings=findings)
 
 

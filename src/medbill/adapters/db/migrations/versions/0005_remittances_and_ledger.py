@@ -115,12 +115,9 @@ def upgrade() -> None:
         sa.Column("patient_share", sa.String(length=12), nullable=True),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("reverses", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(["claim_id"], ["claims.id"], name=op.f("fk_ledger_entries_claim_id_claims")),
         sa.ForeignKeyConstraint(
             ["encounter_id"], ["encounters.id"], name=op.f("fk_ledger_entries_encounter_id_encounters")
         ),
-        sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], name=op.f("fk_ledger_entries_patient_id_patients")),
-        sa.ForeignKeyConstraint(["payer_id"], ["payers.id"], name=op.f("fk_ledger_entries_payer_id_payers")),
         sa.ForeignKeyConstraint(
             ["practice_id"], ["practices.id"], name=op.f("fk_ledger_entries_practice_id_practices")
         ),

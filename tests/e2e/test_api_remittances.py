@@ -79,11 +79,16 @@ def test_preview_post_and_reimport_an_835_then_read_the_ledger(api: tuple[Schema
     denials = client.call("GET", "/work-items", params={"queue": "denial"}).json()
     assert [(d["reference"], d["amount"]) for d in denials] == [(other.patient_control_number, "151.50")]
     closed = client.call(
-        "POST", "/work-items/{item_id}/close", path={"item_id": denials[0]["id"]}, json={"resolution": "appealed with records"}
+        "POST",
+        "/work-items/{item_id}/close",
+        path={"item_id": denials[0]["id"]},
+        json={"resolution": "appealed with records"},
     )
     assert (closed.status_code, closed.json()["status"], closed.json()["closed_by"]) == (200, "closed", "biller")
     assert client.call("GET", "/work-items", params={"queue": "denial"}).json() == []
-    empty = client.call("POST", "/work-items/{item_id}/close", path={"item_id": denials[0]["id"]}, json={"resolution": " "})
+    empty = client.call(
+        "POST", "/work-items/{item_id}/close", path={"item_id": denials[0]["id"]}, json={"resolution": " "}
+    )
     assert (empty.status_code, empty.json()["field"]) == (422, "resolution")
 
     ledger = client.call("GET", "/claims/{claim_id}/ledger", path={"claim_id": claim.id}).json()
@@ -103,3 +108,22 @@ def test_a_broken_file_is_refused_as_problem_json(api: tuple[SchemaCheckedClient
     )
     assert response.status_code == 422
     assert response.json()["detail"].startswith("bad.835: ")
+
+
+def test_a_paper_eob_is_posted_through_the_api(api: tuple[SchemaCheckedClient, Practice]) -> None:
+    client, practice = api
+    claim = submitted(practice)
+    body = {
+        "check_number": "004512",
+        "paid_on": "2026-11-24",
+        "lines": [
+            {"line_number": 1, "paid": "65.00", "adjustments": {"CO-45": "20.00", "PR-3": "25.00", "PR-2": "10.00"}},
+            {"line_number": 2, "paid": "20.00", "adjustments": {"CO-45": "11.50"}},
+        ],
+    }
+    posted = client.call("POST", "/claims/{claim_id}/eob", path={"claim_id": claim.id}, json=body)
+    assert posted.status_code == 200, posted.text
+    assert (posted.json()["posted"], posted.json()["transactions"][0]["amount"]) == (1, "85.00")
+    short = {**body, "check_number": "004513", "lines": [{"line_number": 1, "paid": "65.00", "adjustments": {}}]}
+    refused = client.call("POST", "/claims/{claim_id}/eob", path={"claim_id": claim.id}, json=short)
+    assert (refused.status_code, refused.json()["field"]) == (422, "lines[1]")

@@ -118,3 +118,51 @@ def list_(practice: PracticeOpt = None, limit: int = 50, as_json: JsonOpt = Fals
             )
         )
     console.print(table)
+
+
+@app.command("manual")
+def manual(
+    claim: Annotated[str, typer.Argument(help="the claim's number (CLM01, as the EOB prints it) or id")],
+    check: Annotated[str, typer.Option(help="the check (or EFT) number on the EOB")],
+    paid_on: Annotated[str, typer.Option(help="the EOB's payment date, YYYY-MM-DD")],
+    line: Annotated[list[str], typer.Option(help="N:paid=65.00,CO-45=20.00,PR-3=25.00; repeat per line")],
+    denied: Annotated[bool, typer.Option("--denied", help="the EOB denies the claim")] = False,
+    payer_claim_number: Annotated[str | None, typer.Option(help="the payer's claim number")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="show what posting would do; keep nothing")] = False,
+    practice: PracticeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Post a paper EOB: the same entries, checks and queues as an 835 (it becomes one)."""
+    from datetime import date
+
+    from medbill.services import paper_eob, posting
+    from medbill.services.users import operator
+
+    actor = operator(practice_id_for(practice))
+    with container() as c:
+        try:
+            day = date.fromisoformat(paid_on)
+        except ValueError:
+            fail(f"--paid-on: {paid_on!r} is not a date as YYYY-MM-DD")
+        eob = paper_eob.PaperEob(
+            claim_id=claim,
+            check_number=check,
+            paid_on=day,
+            lines=paper_eob.parse_lines(line),
+            payer_claim_number=payer_claim_number,
+            denied=denied,
+        )
+        report = paper_eob.post_paper_eob(
+            c.deps, actor, eob, dry_run=dry_run, tolerance_cents=c.settings.underpayment_tolerance_cents
+        )
+    if as_json:
+        print_json(posting.report_dict(report))
+        return
+    tr = report.transactions[0]
+    if tr.already_imported:
+        console.print("already posted: nothing changed")
+        return
+    verb = "would post" if dry_run else "posted"
+    console.print(
+        f"{verb} check {tr.trace_number} {cents_to_str(tr.amount_cents)}: {tr.entries} entries", highlight=False
+    )

@@ -13,10 +13,10 @@ from medbill.api.deps import ActorDep, DepsDep
 from medbill.bootstrap import Container
 from medbill.domain.errors import ValidationError
 from medbill.domain.ledger import Balance, LedgerEntry
-from medbill.domain.money import cents_to_str
+from medbill.domain.money import cents_to_str, parse_cents
 from medbill.domain.remittance_records import RemittanceRecord
 from medbill.domain.work_items import Queue, WorkItem, WorkStatus
-from medbill.services import accounts, posting
+from medbill.services import accounts, paper_eob, posting
 from medbill.services.accounts import VisitAccount
 from medbill.services.documents import MAX_UPLOAD_BYTES
 
@@ -264,6 +264,22 @@ class PatientAccountOut(BaseModel):
     visits: list[VisitOut]
 
 
+class EobLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    line_number: int
+    paid: str  # decimal string
+    adjustments: dict[str, str] = {}  # "CO-45": "20.00"
+
+
+class EobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    check_number: str
+    paid_on: date
+    lines: list[EobLineIn]
+    payer_claim_number: str | None = None
+    denied: bool = False
+
+
 class CloseIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     resolution: str
@@ -362,3 +378,38 @@ def patient_account(patient_id: str, deps: DepsDep, actor: ActorDep) -> PatientA
         balance=BalanceOut.of(account.balance),
         visits=[VisitOut.of(v) for v in account.visits],
     )
+
+
+@router.post("/claims/{claim_id}/eob", response_model=ImportOut)
+def post_paper_eob(
+    claim_id: str,
+    body: EobIn,
+    request: Request,
+    deps: DepsDep,
+    actor: ActorDep,
+    dry_run: bool = Query(False, description="preview: do everything, keep nothing"),
+) -> ImportOut:
+    """Post a paper EOB for one claim: it becomes the 835 the payer would have sent and posts the same way."""
+    lines = tuple(
+        paper_eob.EobLine(
+            line_number=line.line_number,
+            paid_cents=parse_cents(line.paid, field=f"lines[{i}].paid"),
+            adjustments=tuple(
+                (code, parse_cents(cents, field=f"lines[{i}].adjustments")) for code, cents in line.adjustments.items()
+            ),
+        )
+        for i, line in enumerate(body.lines, 1)
+    )
+    eob = paper_eob.PaperEob(
+        claim_id=claim_id,
+        check_number=body.check_number,
+        paid_on=body.paid_on,
+        lines=lines,
+        payer_claim_number=body.payer_claim_number,
+        denied=body.denied,
+    )
+    container: Container = request.app.state.container
+    report = paper_eob.post_paper_eob(
+        deps, actor, eob, dry_run=dry_run, tolerance_cents=container.settings.underpayment_tolerance_cents
+    )
+    return ImportOut.model_validate(posting.report_dict(report))

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from medbill.server import create_app
-from medbill.services import encounters, patients
+from medbill.services import encounters, patients, statements
 from medbill.services.ports import PatientQuery
 from medbill.web import ROUTERS
 from medbill.web.context import WebRoute
@@ -129,11 +129,16 @@ def test_signing_out_voids_a_copied_session_cookie(web: Web, clock: FixedClock) 
     assert answer.status_code == 303 and answer.headers["location"].startswith("/login")
 
 
-def _state(p: Practice) -> tuple[int, int, int]:
+def _state(p: Practice) -> tuple[object, ...]:
     deps, actor = p.container.deps, p.admin
     found = patients.search_patients(deps, actor, PatientQuery(name="a", limit=500))
     covers = sum(len(patients.list_coverages(deps, actor, x.id)) for x in found)
-    return len(found), covers, len(encounters.list_encounters(deps, actor, limit=500))
+    with deps.uow() as uow:
+        money = uow.ledger.totals_by_kind(actor.practice_id)
+        queues = uow.work_items.counts(actor.practice_id)
+    runs = len(statements.list_runs(deps, actor))
+    holds = len(statements.list_holds(deps, actor))
+    return len(found), covers, len(encounters.list_encounters(deps, actor, limit=500)), money, queues, runs, holds
 
 
 def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
@@ -172,6 +177,14 @@ def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
             "visit_type": "established",
             "services[1].code": "99213",
         },
+        "/patients/{patient_id}/payments": {"amount": "10.00", "method": "cash", "received_on": "2026-11-26"},
+        "/remittances/preview": {},
+        "/remittances/post": {"name": "x.835", "content": "SVNB"},
+        "/queues/{queue}/{item_id}/close": {"resolution": "appealed"},
+        "/reconciliation/deposits": {},
+        "/statements/run": {"min_balance": "5.00", "cycle_days": "28", "due_days": "21"},
+        "/statements/holds": {"account_number": "A1", "reason": "dispute"},
+        "/statements/holds/{patient_id}/release": {},
     }
 
 
@@ -195,6 +208,14 @@ def test_every_web_form_post_is_covered_by_the_csrf_test(web_practice: Practice)
         "/coding/suggest",
         "/x12/view",
         "/patients/{patient_id}/appointments",
+        "/patients/{patient_id}/payments",
+        "/remittances/preview",
+        "/remittances/post",
+        "/queues/{queue}/{item_id}/close",
+        "/reconciliation/deposits",
+        "/statements/run",
+        "/statements/holds",
+        "/statements/holds/{patient_id}/release",
     ],
 )
 def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: Web, path: str, token: str) -> None:
@@ -203,7 +224,8 @@ def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: 
     data = _forms(web.practice, patient_id)[path]
     if token:
         data = {**data, "csrf_token": token}
-    refused = web.client.post(path.format(patient_id=patient_id), data=data, follow_redirects=False)
+    url = path.format(patient_id=patient_id, queue="denial", item_id="x")
+    refused = web.client.post(url, data=data, follow_redirects=False)
     assert refused.status_code == 403
     assert "Nothing was saved" in refused.text
     assert _state(web.practice) == before

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from medbill.cli import admin, appointments, claims, codes, era, estimate, run, scrub, x12
+from medbill.cli import admin, appointments, claims, codes, deposits, era, estimate, payments, run, scrub, x12
+from medbill.cli import statements as statements_cli
 
 app = typer.Typer(help="medbill: medical billing and coding.", no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(admin.db_app, name="db")
@@ -15,6 +16,9 @@ app.add_typer(appointments.app, name="appointments")
 app.add_typer(claims.app, name="claims")
 app.add_typer(codes.app, name="codes")
 app.add_typer(era.app, name="era")
+app.add_typer(payments.app, name="payments")
+app.add_typer(deposits.app, name="deposits")
+app.add_typer(statements_cli.app, name="statements")
 app.add_typer(x12.app, name="x12")
 app.command("serve")(run.serve)
 app.command("demo")(run.demo)

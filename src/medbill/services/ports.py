@@ -19,7 +19,10 @@ from medbill.domain.encounters import Encounter
 from medbill.domain.fees import FeeSchedule
 from medbill.domain.ledger import LedgerEntry
 from medbill.domain.parties import Facility, Patient, Payer, Practice, Provider
+from medbill.domain.payment_plans import PaymentPlan
+from medbill.domain.payments import PaymentMethod
 from medbill.domain.posting import PostingTarget
+from medbill.domain.reconciliation import Deposit, RemittancePayment
 from medbill.domain.remittance import ProviderAdjustment
 from medbill.domain.remittance_records import RemittanceRecord
 from medbill.domain.users import ApiToken, User
@@ -201,6 +204,10 @@ class UnitOfWork(Protocol):
     remittances: RemittanceRepository
     work_items: WorkQueueRepository
     posting: PostingLookups
+    statements: StatementRepository
+    patient_payments: PatientPaymentRepository
+    payment_plans: PaymentPlanRepository
+    deposits: DepositRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -351,3 +358,132 @@ class ControlCounters(Protocol):
     """Persistent sequences per practice: claim numbers, and ISA13/GS06 per trading partner (never reused)."""
 
     def next(self, practice_id: str, name: str) -> int: ...
+
+
+# --- Patient payments and refunds (with their unapplied credit), payment plans, bank deposits ------------------------
+
+
+class PaymentKind(StrEnum):
+    PAYMENT = "payment"
+    REFUND = "refund"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PatientPaymentRecord:
+    """Money a patient paid (or was refunded); ``unapplied_cents`` is what no visit has received yet: a credit."""
+
+    id: str
+    practice_id: str
+    patient_id: str
+    kind: PaymentKind
+    received_on: date
+    amount_cents: int
+    method: PaymentMethod
+    reference: str | None
+    unapplied_cents: int
+    created_at: datetime
+    created_by: str
+    note: str | None = None
+
+
+class PlanState(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentPlanRecord:
+    id: str
+    practice_id: str
+    patient_id: str
+    state: PlanState
+    plan: PaymentPlan
+    created_by: str
+
+
+class PatientPaymentRepository(Protocol):
+    def add(self, payment: PatientPaymentRecord) -> None: ...
+    def for_patient(self, practice_id: str, patient_id: str) -> Sequence[PatientPaymentRecord]: ...  # oldest first
+    def set_unapplied(self, practice_id: str, payment_id: str, cents: int) -> None: ...
+    def received_between(self, practice_id: str, start: date, end: date) -> Sequence[PatientPaymentRecord]: ...
+    def patient_side_entries(
+        self, practice_id: str
+    ) -> Sequence[LedgerEntry]: ...  # every entry that moves a patient balance
+
+
+class PaymentPlanRepository(Protocol):
+    def add(self, plan: PaymentPlanRecord) -> None: ...
+    def get(self, practice_id: str, plan_id: str) -> PaymentPlanRecord: ...
+    def for_patient(self, practice_id: str, patient_id: str) -> Sequence[PaymentPlanRecord]: ...
+    def set_state(self, practice_id: str, plan_id: str, state: PlanState) -> None: ...
+
+
+class DepositRepository(Protocol):
+    """Bank deposits, unique by id (an import's row id is deterministic, so a second import adds nothing)."""
+
+    def add(self, practice_id: str, deposits: Sequence[Deposit], *, source: str, at: datetime) -> None: ...
+    def existing(self, practice_id: str, ids: Sequence[str]) -> set[str]: ...
+    def between(self, practice_id: str, start: date, end: date) -> Sequence[Deposit]: ...
+    def payer_payments(
+        self, practice_id: str, start: date, end: date
+    ) -> Sequence[RemittancePayment]: ...  # 835 BPR/TRN
+
+
+# --- Patient statements: runs, the statements they produced (PDF bytes apart), holds ---------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatementRunRecord:
+    id: str
+    practice_id: str
+    run_on: date
+    created_at: datetime
+    created_by: str
+    sent_count: int
+    skipped_count: int
+    total_due_cents: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatementRecord:
+    """A statement as sent: to whom (a guarantor key and the patients it answers for), its number and amount due."""
+
+    id: str
+    practice_id: str
+    run_id: str
+    guarantor_key: str
+    patient_ids: tuple[str, ...]
+    statement_number: str
+    statement_date: date
+    due_date: date
+    amount_due_cents: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StatementHold:
+    practice_id: str
+    patient_id: str
+    reason: str
+    created_at: datetime
+    created_by: str
+
+
+class StatementRepository(Protocol):
+    def add_run(self, run: StatementRunRecord) -> None: ...
+    def finish_run(self, run: StatementRunRecord) -> None: ...  # the counts, once the run is done
+    def get_run(self, practice_id: str, run_id: str) -> StatementRunRecord: ...
+    def add(self, statement: StatementRecord, pdf: bytes) -> None: ...
+    def runs(self, practice_id: str, *, limit: int = 50) -> Sequence[StatementRunRecord]: ...
+    def get(self, practice_id: str, statement_id: str) -> StatementRecord: ...
+    def pdf(self, practice_id: str, statement_id: str) -> bytes: ...
+    def list(
+        self, practice_id: str, *, patient_id: str | None = None, run_id: str | None = None, limit: int = 200
+    ) -> Sequence[StatementRecord]: ...
+    def last_dates(self, practice_id: str) -> dict[str, date]: ...  # guarantor key → last statement date
+    def billable_patient_ids(self, practice_id: str) -> Sequence[str]: ...  # with ledger entries or credits
+    def credits(self, practice_id: str, patient_ids: Sequence[str]) -> int: ...  # unapplied patient payments
+    def holds(self, practice_id: str) -> dict[str, StatementHold]: ...
+    def put_hold(self, hold: StatementHold) -> None: ...
+    def remove_hold(self, practice_id: str, patient_id: str) -> bool: ...

@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
 from medbill.web import appointments, auth, codes, coding_help, encounters, home, patients, remittances, x12_view
+from medbill.web import payments as payment_pages
+from medbill.web import statements as statement_pages
 from medbill.web.rendering import STATIC
 
 _ACCESS_LOGGER = "uvicorn.access"
@@ -25,6 +27,8 @@ ROUTERS = (
     x12_view.router,
     appointments.router,
     remittances.router,
+    payment_pages.router,
+    statement_pages.router,
 )
 
 

@@ -15,6 +15,7 @@ from medbill.adapters.db.batches import SqlClaimBatchRepository, SqlControlCount
 from medbill.adapters.db.claims import SqlClaimRepository
 from medbill.adapters.db.files import SqlClearinghouseFileRepository
 from medbill.adapters.db.ledger import SqlLedger, SqlPostingLookups, SqlRemittanceRepository, SqlWorkQueue
+from medbill.adapters.db.payments import SqlDepositRepository, SqlPatientPaymentRepository, SqlPaymentPlanRepository
 from medbill.adapters.db.repositories import (
     SqlAuditLog,
     SqlCoverageRepository,
@@ -26,6 +27,7 @@ from medbill.adapters.db.repositories import (
     SqlUserRepository,
     _Rows,
 )
+from medbill.adapters.db.statements import SqlStatementRepository
 from medbill.domain.errors import Conflict
 from medbill.domain.parties import Facility, Payer, Provider
 from medbill.services.ports import (
@@ -36,14 +38,18 @@ from medbill.services.ports import (
     ClearinghouseFileRepository,
     ControlCounters,
     CoverageRepository,
+    DepositRepository,
     EncounterRepository,
     FeeScheduleRepository,
     LedgerRepository,
     PartyRepository,
+    PatientPaymentRepository,
     PatientRepository,
+    PaymentPlanRepository,
     PostingLookups,
     PracticeRepository,
     RemittanceRepository,
+    StatementRepository,
     TokenRepository,
     UserRepository,
     WorkQueueRepository,
@@ -71,6 +77,10 @@ class SqlUnitOfWork:
     remittances: RemittanceRepository
     work_items: WorkQueueRepository
     posting: PostingLookups
+    patient_payments: PatientPaymentRepository
+    payment_plans: PaymentPlanRepository
+    deposits: DepositRepository
+    statements: StatementRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -100,6 +110,10 @@ class SqlUnitOfWork:
         self.remittances = SqlRemittanceRepository(conn)
         self.work_items = SqlWorkQueue(conn)
         self.posting = SqlPostingLookups(conn)
+        self.patient_payments = SqlPatientPaymentRepository(conn)
+        self.payment_plans = SqlPaymentPlanRepository(conn)
+        self.deposits = SqlDepositRepository(conn)
+        self.statements = SqlStatementRepository(conn)
         return self
 
     def __exit__(

@@ -15,9 +15,11 @@ from medbill.api.routes import (
     documents,
     encounters,
     patients,
+    payments,
     remittances,
     setup,
 )
+from medbill.api.routes import statements as statement_routes
 from medbill.api.schemas import Problem
 
 
@@ -36,5 +38,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 router = APIRouter(responses=ERROR_RESPONSES)
 for module in (account, setup, patients, encounters, appointments, claims, documents, remittances):
     router.include_router(module.router)
+router.include_router(statement_routes.router)
+router.include_router(payments.router)
 # Code sets hold no PHI, but the API serves only callers with a token.
 router.include_router(codes.router, dependencies=[Depends(current_actor)])

@@ -103,6 +103,7 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
         "secondary_billed": 4,
     }
     assert (first["remittances_posted"], first["secondary_claims"], first["work_queues"]) == (5, 4, {"denial": 16})
+    assert first["statements"] == 20  # one per guarantor owing $5.00 or more after insurance
     assert first["ledger"] == {
         "charge": "6464.00",
         "contractual_adjustment": "2469.71",

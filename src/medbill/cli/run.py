@@ -71,6 +71,7 @@ def demo(
                 "secondary_claims": summary.secondary_claims,
                 "ledger": {kind: str(Money(cents)) for kind, cents in sorted(summary.ledger.items())},
                 "work_queues": summary.queues,
+                "statements": summary.statements,
                 "users": sorted(DEMO_USERS),
                 "password": DEMO_PASSWORD,
             }
@@ -99,6 +100,7 @@ def demo(
                 f"{Money(money.get('contractual_adjustment', 0) + money.get('other_adjustment', 0)).display()}, "
                 f"{summary.secondary_claims} secondary claims billed"
             )
+            console.print(f"  {summary.statements} patient statements produced (see /statements)")
             if summary.queues:
                 queues = ", ".join(f"{n} {q.replace('_', ' ')}" for q, n in sorted(summary.queues.items()))
                 console.print(f"  work queues: {queues} (see /remittances)")

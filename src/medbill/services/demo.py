@@ -9,8 +9,20 @@ from pathlib import Path
 
 from medbill.domain.identifiers import npi_check_digit
 from medbill.domain.parties import Provider
+from medbill.domain.statements import StatementRules
 from medbill.domain.users import Actor, Role
-from medbill.services import accounts, appointments, batches, claims, encounters, patients, setup, submission, users
+from medbill.services import (
+    accounts,
+    appointments,
+    batches,
+    claims,
+    encounters,
+    patients,
+    setup,
+    statements,
+    submission,
+    users,
+)
 from medbill.services import clearinghouse as clearinghouse_files
 from medbill.services.appointments import AppointmentDraft
 from medbill.services.base import Deps
@@ -160,6 +172,7 @@ class DemoSummary:
     secondary_claims: int = 0  # built from the primaries' 835s, sent and answered in a second round
     ledger: dict[str, int] = field(default_factory=dict)  # cents by entry kind, over the whole practice
     queues: dict[str, int] = field(default_factory=dict)  # open work items by queue
+    statements: int = 0  # patient statements produced after insurance (one per guarantor owing $5.00 or more)
 
 
 def make_npi(rng: random.Random, kind: str) -> str:
@@ -406,6 +419,7 @@ def build_demo(
         remittances=cycle.remittances,
         secondary_claims=cycle.secondary_claims,
         ledger=_ledger_totals(deps, actor),
+        statements=_statements(deps, actor) if clearinghouse is not None else 0,
         queues={k: v for k, v in accounts.queue_counts(deps, actor).items() if v},
     )
 
@@ -448,6 +462,11 @@ class _Cycle:
     states: dict[str, int]
     remittances: int
     secondary_claims: int
+
+
+def _statements(deps: Deps, actor: Actor) -> int:
+    """The first statement run: every guarantor who owes at least the default minimum after insurance."""
+    return len(statements.run_statements(deps, actor, rules=StatementRules()).statements)
 
 
 def _ledger_totals(deps: Deps, actor: Actor) -> dict[str, int]:

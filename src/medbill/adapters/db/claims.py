@@ -54,6 +54,31 @@ _DELETE_FINDINGS = delete(t.claim_findings).where(
 )
 
 
+def claim_lines_of(conn: Connection, practice_id: str, claim_ids: Sequence[str]) -> list[tuple[str, ClaimLineRecord]]:
+    """The stored lines of these claims, in claim and line order, each with its claim's id."""
+    lc = t.claim_lines.c
+    rows = conn.execute(
+        select(t.claim_lines)
+        .where(lc.practice_id == practice_id, lc.claim_id.in_(list(claim_ids)))
+        .order_by(lc.claim_id, lc.line_number)
+    )
+    return [
+        (
+            r.claim_id,
+            ClaimLineRecord(
+                line_number=r.line_number,
+                line_control_number=r.line_control_number,
+                procedure_code=r.procedure_code,
+                modifiers=tuple(m for m in r.modifiers.split(",") if m),
+                units=r.units,
+                charge_cents=int(r.charge_cents),
+                service_date=r.service_date,
+            ),
+        )
+        for r in rows
+    ]
+
+
 class SqlClaimRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -139,23 +164,8 @@ class SqlClaimRepository:
         findings: dict[str, list[Finding]] = defaultdict(list)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            lc = t.claim_lines.c
-            for r in self._conn.execute(
-                select(t.claim_lines)
-                .where(lc.practice_id == practice_id, lc.claim_id.in_(chunk))
-                .order_by(lc.claim_id, lc.line_number)
-            ):
-                lines[r.claim_id].append(
-                    ClaimLineRecord(
-                        line_number=r.line_number,
-                        line_control_number=r.line_control_number,
-                        procedure_code=r.procedure_code,
-                        modifiers=tuple(m for m in r.modifiers.split(",") if m),
-                        units=r.units,
-                        charge_cents=int(r.charge_cents),
-                        service_date=r.service_date,
-                    )
-                )
+            for claim_id, line in claim_lines_of(self._conn, practice_id, chunk):
+                lines[claim_id].append(line)
             fc = t.claim_findings.c
             for r in self._conn.execute(
                 select(t.claim_findings)

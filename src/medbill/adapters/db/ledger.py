@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, String, Table, bindparam, column, func, insert, select, update, values
 
 from medbill.adapters.db import tables as t
+from medbill.adapters.db.claims import claim_lines_of
 from medbill.adapters.db.tables import UtcDateTime
 from medbill.domain.claim_records import ClaimLineRecord
 from medbill.domain.claim_states import ClaimStatus, ClaimTransition
@@ -131,7 +132,6 @@ class SqlPostingLookups:
 def _posting_targets(conn: Connection, practice_id: str, control_numbers: Iterable[str]) -> dict[str, PostingTarget]:
     """Our claims by CLM01, with their lines, read without their documents (what posting needs, fast)."""
     c = t.claims.c
-    lc = t.claim_lines.c
     numbers = list(dict.fromkeys(control_numbers))
     found: dict[str, PostingTarget] = {}
     for start in range(0, len(numbers), _CHUNK):
@@ -153,22 +153,8 @@ def _posting_targets(conn: Connection, practice_id: str, control_numbers: Iterab
         if not rows:
             continue
         lines: dict[str, list[ClaimLineRecord]] = defaultdict(list)
-        for r in conn.execute(
-            select(t.claim_lines)
-            .where(lc.practice_id == practice_id, lc.claim_id.in_([row.id for row in rows]))
-            .order_by(lc.claim_id, lc.line_number)
-        ):
-            lines[r.claim_id].append(
-                ClaimLineRecord(
-                    line_number=r.line_number,
-                    line_control_number=r.line_control_number,
-                    procedure_code=r.procedure_code,
-                    modifiers=tuple(m for m in r.modifiers.split(",") if m),
-                    units=r.units,
-                    charge_cents=int(r.charge_cents),
-                    service_date=r.service_date,
-                )
-            )
+        for claim_id, line in claim_lines_of(conn, practice_id, [row.id for row in rows]):
+            lines[claim_id].append(line)
         for row in rows:
             found[row.patient_control_number] = PostingTarget(
                 claim_id=row.id,

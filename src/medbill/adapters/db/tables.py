@@ -191,6 +191,8 @@ encounters = Table(
     Column("facility_id", String(32), ForeignKey("facilities.id")),
     Column("total_charge_cents", BigInteger, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("kind", String(1), nullable=False, server_default="P"),  # P professional (837P), I institutional (837I)
+    Column("institutional", Text),  # JSON: type of bill, admission/discharge, occurrence/condition/value codes …
     Index("ix_encounters_practice_created_at", "practice_id", "created_at"),
 )
 
@@ -215,6 +217,7 @@ encounter_lines = Table(
     Column("charge_cents", BigInteger, nullable=False),
     Column("diagnosis_pointers", String(7), nullable=False),  # "1,2"
     Column("note", String(80)),
+    Column("revenue_code", String(4)),  # UB-04 FL 42, institutional lines
 )
 
 fee_schedules = Table(
@@ -689,4 +692,31 @@ statement_holds = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by", String(60), nullable=False),
+)
+
+# --- eligibility (migration 0007) --------------------------------------------------------------------------------------
+
+# Every eligibility check: the 270 sent, the 271 that came back (raw, kept), and the benefits read from it.
+eligibility_checks = Table(
+    "eligibility_checks",
+    metadata,
+    _id(),
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), nullable=False),
+    Column("coverage_id", String(32), ForeignKey("coverages.id"), nullable=False),
+    Column("payer_id", String(32), ForeignKey("payers.id"), nullable=False),
+    Column("appointment_id", String(32), ForeignKey("appointments.id")),
+    Column("status", String(12), nullable=False),  # pending, active, inactive, rejected, error
+    Column("service_types", String(60), nullable=False),  # EQ01 codes asked, "30" or "30,98"
+    Column("member_id", String(80), nullable=False),  # as sent
+    Column("trace_number", String(50), nullable=False),  # TRN02 of the 270, matched by the 271
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("answered_at", UtcDateTime),
+    Column("request", LargeBinary),  # the 270 as sent
+    Column("response", LargeBinary),  # the 271 as received
+    Column("benefits", Text, nullable=False),  # JSON: the normalized benefits record
+    Column("problems", Text, nullable=False),  # AAA rejections and changes found (member id, other payer), in words
+    Column("created_by", String(60), nullable=False),
+    Index("ix_eligibility_checks_coverage", "practice_id", "coverage_id", "requested_at"),
+    Index("ix_eligibility_checks_trace", "practice_id", "trace_number"),
 )

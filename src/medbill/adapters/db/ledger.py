@@ -9,11 +9,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, String, Table, bindparam, column, func, insert, select, update, values
+from sqlalchemy import Connection, Row, Table, bindparam, func, insert, select, text, update
 
 from medbill.adapters.db import tables as t
 from medbill.adapters.db.claims import claim_lines_of
-from medbill.adapters.db.tables import UtcDateTime
 from medbill.domain.claim_records import ClaimLineRecord
 from medbill.domain.claim_states import ClaimStatus, ClaimTransition
 from medbill.domain.coverage import CoverageOrder
@@ -174,7 +173,7 @@ def _posting_targets(conn: Connection, practice_id: str, control_numbers: Iterab
 
 def _move_claims(conn: Connection, practice_id: str, transitions: Sequence[tuple[ClaimTransition, str | None]]) -> None:
     """Many claims' status moves at once: each (transition, payer claim number); history rows with them. Each claim
-    is updated once, to where its last move left it, by one UPDATE … FROM (VALUES …) per thousand claims."""
+    is updated once, to where its last move left it (on PostgreSQL by one UPDATE … FROM unnest(arrays))."""
     if not transitions:
         return
     final: dict[str, tuple[str, str | None, datetime]] = {}
@@ -192,18 +191,17 @@ def _move_claims(conn: Connection, practice_id: str, transitions: Sequence[tuple
             [{"k_id": i, "k_status": st, "k_number": n, "k_at": at} for i, st, n, at in rows],
         )
         rows = []
-    for start in range(0, len(rows), 1000):
-        moved = values(
-            column("k_id", String),
-            column("k_status", String),
-            column("k_number", String),
-            column("k_at", UtcDateTime),
-            name="moved",
-        ).data(rows[start : start + 1000])
+    if rows:
+        # one statement whatever the count: the values travel as four arrays, unnested into rows on the server
+        ids, statuses, numbers, moments = (list(column) for column in zip(*rows, strict=True))
         conn.execute(
-            update(t.claims)
-            .where(c.id == moved.c.k_id, c.practice_id == practice_id)
-            .values(status=moved.c.k_status, payer_claim_number=moved.c.k_number, updated_at=moved.c.k_at)
+            text(
+                "UPDATE claims SET status = m.status, payer_claim_number = m.number, updated_at = m.at "
+                "FROM unnest(CAST(:ids AS varchar[]), CAST(:statuses AS varchar[]), CAST(:numbers AS varchar[]), "
+                "CAST(:moments AS timestamptz[])) AS m(id, status, number, at) "
+                "WHERE claims.id = m.id AND claims.practice_id = :practice"
+            ),
+            {"ids": ids, "statuses": statuses, "numbers": numbers, "moments": moments, "practice": practice_id},
         )
     insert_rows(
         conn,

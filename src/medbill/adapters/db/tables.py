@@ -545,7 +545,7 @@ ledger_entries = Table(
     "ledger_entries",
     metadata,
     _id(),
-    _practice(),
+    Column("practice_id", String(32), ForeignKey("practices.id"), nullable=False),  # the composite indexes lead with it
     # patient, claim and payer repeat what the encounter and the remittance already tie down: they are kept for
     # the per-account, per-claim and per-payer sums without the per-row foreign-key checks that would slow posting
     Column("patient_id", String(32), nullable=False),

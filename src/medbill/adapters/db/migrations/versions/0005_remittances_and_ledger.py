@@ -130,7 +130,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_ledger_entries_claim", ["practice_id", "claim_id"], unique=False)
         batch_op.create_index("ix_ledger_entries_encounter", ["practice_id", "encounter_id"], unique=False)
         batch_op.create_index("ix_ledger_entries_patient", ["practice_id", "patient_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_ledger_entries_practice_id"), ["practice_id"], unique=False)
         batch_op.create_index("ix_ledger_entries_remittance", ["practice_id", "remittance_id"], unique=False)
 
     op.create_table(
@@ -244,7 +243,6 @@ def downgrade() -> None:
     op.drop_table("work_items")
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_ledger_entries_remittance")
-        batch_op.drop_index(batch_op.f("ix_ledger_entries_practice_id"))
         batch_op.drop_index("ix_ledger_entries_patient")
         batch_op.drop_index("ix_ledger_entries_encounter")
         batch_op.drop_index("ix_ledger_entries_claim")

@@ -262,7 +262,8 @@ def main() -> None:
             print("parse alone, whole process, CPU seconds (same file):")
             for name, seconds in figures.items():
                 ratio = f"{seconds / ours:.1f}x medbill" if seconds and ours else "not measured"
-                print(f"  {name:34} {seconds if seconds is not None else '-':>8}  {ratio}")
+                shown = f"{seconds:8.2f}" if seconds is not None else "       -"
+                print(f"  {name:34} {shown}  {ratio}")
     finally:
         if pg_name is not None:
             drop_pg_database(pg_name)

@@ -25,6 +25,8 @@ QUEUE_TITLES = {
     Queue.UNMATCHED: "Unmatched remittance",
     Queue.UNDERPAYMENT: "Underpayments",
     Queue.HELD_REMITTANCE: "Held remittances (do not balance)",
+    Queue.FRONT_DESK: "Front desk (eligibility findings)",
+    Queue.REJECTION: "Rejections (fix and send again)",
 }
 
 
@@ -117,3 +119,10 @@ def queue(queue: str, request: Request, who: SignedIn = Depends(signed_in)) -> R
 def close(queue: str, item_id: str, form: Posted = Depends(posted)) -> Response:
     accounts.close_work_item(form.who.deps, form.who.actor, item_id, form.values.get("resolution", ""))
     return RedirectResponse(f"/queues/{Queue(queue).value}", status_code=303)
+
+
+@router.get("/claims/{claim_id}/ledger")
+def claim_ledger(claim_id: str, request: Request, who: SignedIn = Depends(signed_in)) -> Response:
+    """The claim's service lines with every entry on them (charge, each payer, the patient) and their balances."""
+    ledger = accounts.claim_ledger(who.deps, who.actor, claim_id)
+    return page(request, "claim_ledger.html", {"ledger": ledger, "titles": QUEUE_TITLES, "nav": "remittances"})

@@ -250,6 +250,9 @@ def test_a_denial_goes_to_the_denial_queue_with_the_reason_in_words(practice: Pr
     assert item.amount_cents == 15150 and item.claim_id == claim.id
     assert item.reason.startswith("claim denied: CO-50: These are non-covered services because this is not deemed")
     assert "N115" in item.reason
+    # triaged: medical necessity is appealed within Acme's window (180 days from the remittance of 11/25/2026)
+    assert (item.category, item.next_action, item.due_on) == ("medical_necessity", "appeal", date(2027, 5, 24))
+    assert (item.payer_id, item.patient_id) == (practice.commercial_id, claim.patient_id)
 
 
 def test_a_partly_denied_claim_queues_the_refused_lines(practice: Practice) -> None:

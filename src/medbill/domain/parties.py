@@ -216,6 +216,7 @@ class Payer:
     payer_id: str
     claim_filing_indicator: ClaimFilingIndicator
     timely_filing_days: int = 365
+    appeal_window_days: int = 180  # from the denial (the remittance date) to the last day to appeal
     address: Address | None = None
     phone: str | None = None
 
@@ -224,6 +225,8 @@ class Payer:
         _set(self, "payer_id", validate_payer_id(self.payer_id))
         if not 1 <= self.timely_filing_days <= 3650:
             raise ValidationError("timely filing is between 1 and 3650 days", field="timely_filing_days")
+        if not 1 <= self.appeal_window_days <= 3650:
+            raise ValidationError("the appeal window is between 1 and 3650 days", field="appeal_window_days")
         if self.phone is not None:
             _set(self, "phone", validate_phone(self.phone))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from medbill.domain.fields import new_id
@@ -14,6 +14,8 @@ class Queue(StrEnum):
     DENIAL = "denial"  # the payer refused a claim or line: the reason in words, ready for an appeal
     UNDERPAYMENT = "underpayment"  # paid below the contracted allowed amount by more than the tolerance
     HELD_REMITTANCE = "held_remittance"  # an 835 that does not balance: not posted until a person decides
+    FRONT_DESK = "front_desk"  # an eligibility check found inactive coverage, a changed member ID, a new other payer
+    REJECTION = "rejection"  # a TA1, 999 or 277CA refused the claim before adjudication: fix it and send it again
 
 
 class WorkStatus(StrEnum):
@@ -37,3 +39,9 @@ class WorkItem:
     closed_at: datetime | None = None
     closed_by: str | None = None
     resolution: str | None = None
+    owner: str | None = None  # the username working it; None: unassigned
+    due_on: date | None = None  # appeal window or timely-filing deadline
+    category: str | None = None  # a DenialCategory for denials
+    next_action: str | None = None  # a NextAction
+    payer_id: str | None = None
+    patient_id: str | None = None

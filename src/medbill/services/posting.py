@@ -11,27 +11,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Sequence
+from dataclasses import replace
 
-from medbill.codesets import reference
 from medbill.domain.audit import AuditAction
-from medbill.domain.claim_states import ClaimEvent, ClaimStatus, ClaimTransition, allowed_events, next_status
+from medbill.domain.claim_states import ClaimEvent, ClaimTransition, allowed_events, next_status
 from medbill.domain.cob import crossover_payer_name, is_crossover
 from medbill.domain.coverage import CoverageOrder
+from medbill.domain.denials import DenialTriage, triage
 from medbill.domain.errors import FormatError, MedbillError, ValidationError
 from medbill.domain.fees import FeeSchedule, FeeScheduleKind, contracted_amount
 from medbill.domain.ledger import LedgerEntry
-from medbill.domain.money import cents_to_str
+from medbill.domain.parties import Payer
 from medbill.domain.posting import ClaimPosting, PostingTarget, back_to_insurance, line_denied, post_claim_payment
 from medbill.domain.remittance import (
     AdjustmentGroup,
     ClaimPayment,
     Remittance,
-    ServicePayment,
-    balancing_errors,
-    payment_balance_cents,
 )
 from medbill.domain.remittance import ClaimStatus as RemitStatus
 from medbill.domain.remittance_records import RemittanceRecord, RemittanceStatus, import_key, payer_identifier
@@ -39,160 +35,32 @@ from medbill.domain.users import Actor, Permission
 from medbill.domain.work_items import Queue, WorkItem
 from medbill.formats import x12
 from medbill.formats.x12.jsonview import claim_payment_json
+from medbill.services.adjudication_moves import adjudication_event, claim_moves, denial_reason
 from medbill.services.base import Deps, record_audit
 from medbill.services.claim_secondary import build_secondary_claim
 from medbill.services.ports import UnitOfWork
+from medbill.services.remittance_report import (
+    ClaimOutcome,
+    ImportReport,
+    TransactionReport,
+    report_dict,
+    transaction_report,
+)
+
+__all__ = [
+    "DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS",
+    "ClaimOutcome",
+    "ImportReport",
+    "TransactionReport",
+    "adjudication_event",
+    "claim_moves",
+    "denial_reason",
+    "import_remittance",
+    "read_remittances",
+    "report_dict",
+]
 
 DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS = 100  # a dollar a line: rounding between fee schedules is not a dispute
-
-
-@dataclass(slots=True)
-class ClaimOutcome:
-    """One claim payment in the preview: what it is and what posting does with it."""
-
-    claim_id: str  # CLP01 as sent
-    status: str  # CLP02
-    charge_cents: int
-    paid_cents: int
-    patient_responsibility_cents: int
-    action: str  # posted, reversed, unmatched, held, already imported
-    claim_record_id: str | None = None
-    event: str | None = None  # what it did to the claim: pay, pay_partially, deny, reverse
-    note: str = ""
-
-
-@dataclass(slots=True)
-class TransactionReport:
-    index: int
-    control_number: str
-    payer_name: str
-    trace_number: str
-    method: str
-    amount_cents: int
-    paid_on: date
-    claim_payments: int
-    balanced: bool
-    problems: list[str]
-    difference_cents: int
-    already_imported: bool = False
-    held: bool = False
-    remittance_id: str | None = None
-    posted: int = 0
-    unmatched: int = 0
-    unmatched_lines: int = 0
-    denied: int = 0
-    reversed: int = 0
-    underpaid: int = 0
-    crossovers: int = 0
-    secondary_claims: int = 0
-    entries: int = 0
-    totals: dict[str, int] = field(default_factory=dict)  # ledger entry kind → cents
-    provider_adjustments: list[tuple[str, str | None, int]] = field(default_factory=list)  # reason, ref, cents
-    claims: list[ClaimOutcome] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class ImportReport:
-    file_name: str
-    dry_run: bool
-    transactions: list[TransactionReport] = field(default_factory=list)
-
-    @property
-    def claim_payments(self) -> int:
-        return sum(t.claim_payments for t in self.transactions)
-
-    @property
-    def posted(self) -> int:
-        return sum(t.posted for t in self.transactions)
-
-    @property
-    def unmatched(self) -> int:
-        return sum(t.unmatched for t in self.transactions)
-
-    @property
-    def balanced(self) -> bool:
-        return all(t.balanced for t in self.transactions)
-
-    @property
-    def already_imported(self) -> bool:
-        return bool(self.transactions) and all(t.already_imported for t in self.transactions)
-
-
-def _words(group: str, carc: str, remarks: Iterable[str] = ()) -> str:
-    found = reference.carc().get(carc)
-    text = f"{group}-{carc}" + (f": {found.description}" if found else "")
-    for code in remarks:
-        remark = reference.rarc().get(code)
-        text += f"; {code}" + (f": {remark.description}" if remark else "")
-    return text
-
-
-def denial_reason(payment: ClaimPayment, lines: Sequence[ServicePayment] = ()) -> str:
-    """Why the payer refused, in words: each CARC (and RARC) once, claim level first."""
-    seen: dict[str, str] = {}
-    for adjustment in payment.adjustments:
-        key = f"{adjustment.group.value}-{adjustment.carc}"
-        seen.setdefault(key, _words(adjustment.group.value, adjustment.carc))
-    for line in lines or payment.lines:
-        for adjustment in line.adjustments:
-            if adjustment.group is AdjustmentGroup.PATIENT_RESPONSIBILITY:
-                continue
-            key = f"{adjustment.group.value}-{adjustment.carc}"
-            seen.setdefault(key, _words(adjustment.group.value, adjustment.carc, (r.code for r in line.remarks)))
-    return " | ".join(seen.values()) or "denied with no reason code"
-
-
-def adjudication_event(payment: ClaimPayment) -> ClaimEvent:
-    """Paid, partly paid or denied, as a biller means it: a claim whose allowed amount went to the deductible is
-    paid (the patient owes it), not denied; a claim with some lines refused is partly paid."""
-    if payment.status is RemitStatus.REVERSAL:
-        return ClaimEvent.REVERSE
-    if payment.status is RemitStatus.DENIED:
-        return ClaimEvent.DENY
-    lines = payment.lines
-    if lines and all(line_denied(line) for line in lines):
-        return ClaimEvent.DENY
-    if not lines and payment.paid_cents == 0 and not payment.patient_responsibility_cents:
-        return ClaimEvent.DENY
-    if any(line_denied(line) for line in lines):
-        return ClaimEvent.PAY_PARTIALLY
-    return ClaimEvent.PAY
-
-
-def claim_moves(
-    target: PostingTarget, payment: ClaimPayment, *, at: datetime, actor: str, trace: str
-) -> list[ClaimTransition]:
-    """The claim's status moves for this adjudication (accepted first when the 277CA never came)."""
-    event = adjudication_event(payment)
-    status = target.status
-    if event not in allowed_events(status):
-        return []
-    moves: list[ClaimTransition] = []
-    if status is ClaimStatus.SUBMITTED and event is not ClaimEvent.REVERSE:
-        moves.append(
-            ClaimTransition(
-                claim_id=target.claim_id,
-                event=ClaimEvent.ACCEPT,
-                from_status=status,
-                to_status=ClaimStatus.ACCEPTED,
-                at=at,
-                actor=actor,
-                reason="835 received: adjudicated",
-            )
-        )
-        status = ClaimStatus.ACCEPTED
-    moves.append(
-        ClaimTransition(
-            claim_id=target.claim_id,
-            event=event,
-            from_status=status,
-            to_status=next_status(status, event),
-            at=at,
-            actor=actor,
-            reason=f"835 trace {trace}: paid {payment.paid_cents} of {payment.charge_cents} cents",
-        )
-    )
-    return moves
 
 
 class _Run:
@@ -208,6 +76,7 @@ class _Run:
         *,
         tolerance_cents: int,
         schedules: Sequence[FeeSchedule],
+        payers: dict[str, Payer],
     ) -> None:
         self.uow = uow
         self.deps = deps
@@ -216,12 +85,24 @@ class _Run:
         self.report = report
         self.tolerance = tolerance_cents
         self.schedules = schedules
+        self.payers = payers
         self.now = deps.clock.now()
         self.entries: list[LedgerEntry] = []
         self.items: list[WorkItem] = []
         self.moves: list[tuple[ClaimTransition, str | None]] = []
 
-    def item(self, queue: Queue, *, reference: str, cents: int, reason: str, detail: str, claim_id: str | None) -> None:
+    def item(
+        self,
+        queue: Queue,
+        *,
+        reference: str,
+        cents: int,
+        reason: str,
+        detail: str,
+        claim_id: str | None,
+        target: PostingTarget | None = None,
+        triaged: DenialTriage | None = None,
+    ) -> None:
         self.items.append(
             WorkItem(
                 practice_id=self.actor.practice_id,
@@ -233,6 +114,11 @@ class _Run:
                 reason=reason,
                 detail=detail,
                 created_at=self.now,
+                payer_id=target.payer_id if target else None,
+                patient_id=target.patient_id if target else None,
+                category=triaged.category.value if triaged else None,
+                next_action=triaged.next_action.value if triaged else None,
+                due_on=triaged.due_on if triaged else None,
             )
         )
 
@@ -342,6 +228,15 @@ class _Run:
             services = [s for _, s in posting.denied_lines]
             denied_cents = payment.charge_cents if event is ClaimEvent.DENY else sum(s.charge_cents for s in services)
             what = "claim denied" if event is ClaimEvent.DENY else f"{len(services)} line(s) denied"
+            payer = self.payers.get(target.payer_id)
+            refused = [*payment.adjustments, *(a for s in (services or payment.lines) for a in s.adjustments)]
+            triaged = triage(
+                ((a.group.value, a.carc, a.amount_cents) for a in refused),
+                remitted_on=self.remit.payment.date,
+                date_of_service=target.date_of_service,
+                appeal_window_days=payer.appeal_window_days if payer else 180,
+                timely_filing_days=payer.timely_filing_days if payer else 365,
+            )
             self.item(
                 Queue.DENIAL,
                 reference=payment.claim_id,
@@ -349,6 +244,8 @@ class _Run:
                 reason=f"{what}: {denial_reason(payment, services)}",
                 detail=_json(claim_payment_json(payment)),
                 claim_id=target.claim_id,
+                target=target,
+                triaged=triaged,
             )
         if target.order is CoverageOrder.PRIMARY:
             self._underpayments(payment, target, posting)
@@ -423,6 +320,7 @@ class _Run:
                     ),
                     detail=_json(claim_payment_json(payment)),
                     claim_id=target.claim_id,
+                    target=target,
                 )
 
     def write(self) -> None:
@@ -448,24 +346,6 @@ def _usd(cents: int) -> str:
 
 def _json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-def _transaction_report(index: int, control_number: str, remit: Remittance) -> TransactionReport:
-    problems = balancing_errors(remit)
-    return TransactionReport(
-        index=index,
-        control_number=control_number,
-        payer_name=remit.payer.name,
-        trace_number=remit.payment.trace_number,
-        method=remit.payment.method,
-        amount_cents=remit.payment.amount_cents,
-        paid_on=remit.payment.date,
-        claim_payments=len(remit.claims),
-        balanced=not problems,
-        problems=problems,
-        difference_cents=payment_balance_cents(remit),
-        provider_adjustments=[(a.reason, a.reference, a.amount_cents) for a in remit.provider_adjustments],
-    )
 
 
 def read_remittances(data: bytes, file_name: str) -> list[tuple[str, Remittance]]:
@@ -505,8 +385,9 @@ def import_remittance(
     with deps.uow() as uow:
         pid = actor.practice_id
         schedules = [s for s in uow.fee_schedules.list(pid) if s.kind is FeeScheduleKind.CONTRACT]
+        payers = {p.id: p for p in uow.payers.list(pid)}
         for index, (control_number, remit) in enumerate(remittances):
-            tr = _transaction_report(index, control_number, remit)
+            tr = transaction_report(index, control_number, remit)
             report.transactions.append(tr)
             key = import_key(remit)
             done = uow.remittances.by_key(pid, key)
@@ -568,7 +449,7 @@ def import_remittance(
                     ]
                 )
                 continue
-            run = _Run(uow, deps, actor, remit, tr, tolerance_cents=tolerance_cents, schedules=schedules)
+            run = _Run(uow, deps, actor, remit, tr, tolerance_cents=tolerance_cents, schedules=schedules, payers=payers)
             run.post()
             run.write()
             counted = replace(record, posted_count=tr.posted, unmatched_count=tr.unmatched, denied_count=tr.denied)
@@ -587,59 +468,3 @@ def import_remittance(
         else:
             uow.commit()
     return report
-
-
-def report_dict(report: ImportReport) -> dict[str, object]:
-    """The import as plain data (amounts as decimal strings): what `medbill era import --json` prints."""
-    return {
-        "file": report.file_name,
-        "dry_run": report.dry_run,
-        "claim_payments": report.claim_payments,
-        "posted": report.posted,
-        "unmatched": report.unmatched,
-        "balanced": report.balanced,
-        "already_imported": report.already_imported,
-        "transactions": [
-            {
-                "remittance_id": tr.remittance_id,
-                "control_number": tr.control_number,
-                "payer": tr.payer_name,
-                "trace_number": tr.trace_number,
-                "method": tr.method,
-                "amount": cents_to_str(tr.amount_cents),
-                "paid_on": tr.paid_on.isoformat(),
-                "claim_payments": tr.claim_payments,
-                "balanced": tr.balanced,
-                "difference": cents_to_str(tr.difference_cents),
-                "problems": tr.problems,
-                "already_imported": tr.already_imported,
-                "held": tr.held,
-                "posted": tr.posted,
-                "unmatched": tr.unmatched,
-                "unmatched_lines": tr.unmatched_lines,
-                "denied": tr.denied,
-                "reversed": tr.reversed,
-                "underpaid": tr.underpaid,
-                "entries": tr.entries,
-                "totals": {kind: cents_to_str(cents) for kind, cents in sorted(tr.totals.items())},
-                "provider_adjustments": [
-                    {"reason": reason, "reference": ref, "amount": cents_to_str(cents)}
-                    for reason, ref, cents in tr.provider_adjustments
-                ],
-                "claims": [
-                    {
-                        "claim_id": c.claim_id,
-                        "status": c.status,
-                        "charge": cents_to_str(c.charge_cents),
-                        "paid": cents_to_str(c.paid_cents),
-                        "patient_responsibility": cents_to_str(c.patient_responsibility_cents),
-                        "action": c.action,
-                        "event": c.event,
-                        "note": c.note,
-                    }
-                    for c in tr.claims
-                ],
-            }
-            for tr in report.transactions
-        ],
-    }

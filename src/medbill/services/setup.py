@@ -136,6 +136,7 @@ class PayerDraft:
     payer_id: str
     claim_filing_indicator: str
     timely_filing_days: int = 365
+    appeal_window_days: int = 180
     address: AddressDraft | None = None
     phone: str | None = None
 
@@ -148,6 +149,7 @@ def add_payer(deps: Deps, actor: Actor, draft: PayerDraft) -> Payer:
         payer_id=draft.payer_id,
         claim_filing_indicator=parse_enum(ClaimFilingIndicator, draft.claim_filing_indicator, "claim_filing_indicator"),
         timely_filing_days=draft.timely_filing_days,
+        appeal_window_days=draft.appeal_window_days,
         address=draft.address.build() if draft.address else None,
         phone=draft.phone,
     )

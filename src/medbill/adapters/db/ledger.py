@@ -404,6 +404,12 @@ def _item_values(w: WorkItem) -> dict[str, Any]:
         "closed_at": w.closed_at,
         "closed_by": w.closed_by,
         "resolution": w.resolution,
+        "owner": w.owner,
+        "due_on": w.due_on,
+        "category": w.category,
+        "next_action": w.next_action,
+        "payer_id": w.payer_id,
+        "patient_id": w.patient_id,
     }
 
 
@@ -423,6 +429,12 @@ def _item_of(r: Row[Any]) -> WorkItem:
         closed_at=r.closed_at,
         closed_by=r.closed_by,
         resolution=r.resolution,
+        owner=r.owner,
+        due_on=r.due_on,
+        category=r.category,
+        next_action=r.next_action,
+        payer_id=r.payer_id,
+        patient_id=r.patient_id,
     )
 
 

@@ -124,6 +124,7 @@ payers = Table(
     Column("payer_code", String(80), nullable=False),  # the clearinghouse payer ID (NM1*PR09)
     Column("claim_filing_indicator", String(2), nullable=False),
     Column("timely_filing_days", Integer, nullable=False),
+    Column("appeal_window_days", Integer, nullable=False, server_default="180"),  # days to appeal a denial
     *_address(),
     Column("phone", String(10)),
 )
@@ -588,7 +589,60 @@ work_items = Table(
     Column("closed_at", UtcDateTime),
     Column("closed_by", String(60)),
     Column("resolution", Text),
+    # follow-up (migration 0008): who works it, by when, what kind of problem and what to do next
+    Column("owner", String(60)),  # a username; None: unassigned
+    Column("due_on", Date),  # the appeal window or timely-filing deadline, when one applies
+    Column("category", String(24)),  # denial category: eligibility, authorization, coding, medical_necessity …
+    Column("next_action", String(24)),  # correct_and_resubmit, appeal, bill_patient, bill_secondary, write_off …
+    Column("payer_id", String(32)),
+    Column("patient_id", String(32)),
     Index("ix_work_items_practice_queue", "practice_id", "queue", "status"),
+)
+
+# What people wrote on a work item while working it, in order; never edited.
+work_item_notes = Table(
+    "work_item_notes",
+    metadata,
+    _practice(),
+    Column("work_item_id", String(32), ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("author", String(60), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# An appeal of a denial: the letter sent, and the payer's answer when it comes.
+appeals = Table(
+    "appeals",
+    metadata,
+    _id(),
+    _practice(),
+    Column("claim_id", String(32), ForeignKey("claims.id"), nullable=False, index=True),
+    Column("work_item_id", String(32), ForeignKey("work_items.id")),
+    Column("status", String(10), nullable=False),  # drafted, sent, won, partly_won, lost, withdrawn
+    Column("level", Integer, nullable=False),  # 1 first-level appeal (redetermination), 2 second …
+    Column("reason", Text, nullable=False),  # the denial in words, as the letter states it
+    Column("argument", Text, nullable=False),
+    Column("attachments", Text, nullable=False),  # one per line
+    Column("due_on", Date),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(60), nullable=False),
+    Column("sent_on", Date),
+    Column("answered_on", Date),
+    Column("outcome", Text),
+    Column("letter", LargeBinary),  # the PDF as generated
+)
+
+# Where a patient account stands in collections (absent: nothing special).
+account_collections = Table(
+    "account_collections",
+    metadata,
+    _practice(),
+    Column("patient_id", String(32), ForeignKey("patients.id"), primary_key=True),
+    Column("status", String(20), nullable=False),  # reminder, final_notice, collections, agency, settled
+    Column("since", Date, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("updated_by", String(60), nullable=False),
 )
 
 # --- the patient's side and reconciliation (migration 0006) -----------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from medbill.domain.audit import AuditAction
 from medbill.domain.claim_json import claim_from_json
 from medbill.domain.claim_states import ClaimEvent, ClaimStatus
 from medbill.domain.claims import ClaimBatch
@@ -105,6 +106,8 @@ def test_a_claim_with_errors_is_held_unless_an_admin_forces_it(practice: Practic
         batches.batch_claims(deps, practice.biller, options=replace(OPTIONS, force=(stale.id,)))
     assert batches.list_batches(deps, practice.biller) == []  # the refusal changed nothing
     assert claims.get_claim(deps, practice.biller, stale.id).claim.status is ClaimStatus.SCRUBBED
+    refused_trail = users.audit_trail(deps, practice.admin, entity_type="claim", entity_id=stale.id)
+    assert [e for e in refused_trail if e.action is AuditAction.FORCE] == []
 
     first = batches.batch_claims(deps, practice.biller, options=OPTIONS)
     assert [c.id for c in first.held] == [stale.id]
@@ -117,6 +120,10 @@ def test_a_claim_with_errors_is_held_unless_an_admin_forces_it(practice: Practic
         "forced into a batch despite errors: coverage.timely_filing"
     ]
     assert [e.username for e in audit if e.detail.startswith("forced")] == ["admin"]
+    forced_rows = [e for e in audit if e.action is AuditAction.FORCE]  # a claim-level row of its own kind
+    assert [(e.entity_type, e.entity_id, e.detail) for e in forced_rows] == [
+        ("claim", stale.id, "forced into a batch despite errors: coverage.timely_filing")
+    ]
 
 
 def test_a_batch_needs_a_submitter_contact_and_refuses_without_changing_anything(practice: Practice) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from medbill.api.schemas_institutional import InstitutionalIn
 from medbill.domain.appointments import Appointment
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter, dotted
@@ -366,6 +367,7 @@ class LineIn(Strict):
     charge: Amount | None = Field(default=None, description="total for the line; omitted = fee schedule price")
     diagnosis_pointers: list[int] = Field(default_factory=lambda: [1])
     note: str | None = None
+    revenue_code: str | None = Field(default=None, description="UB-04 FL 42, institutional encounters only")
 
 
 class EncounterIn(Strict):
@@ -377,6 +379,7 @@ class EncounterIn(Strict):
     facility_id: str | None = None
     diagnoses: list[str] = Field(description="ICD-10-CM codes in order, the first is primary", examples=[["E11.9"]])
     lines: list[LineIn]
+    institutional: InstitutionalIn | None = Field(default=None, description="given: billed on a UB-04 / 837I")
 
     def draft(self) -> EncounterDraft:
         return EncounterDraft(
@@ -395,9 +398,11 @@ class EncounterIn(Strict):
                     charge_cents=parse_cents(ln.charge, field=f"lines[{i}].charge") if ln.charge else None,
                     diagnosis_pointers=tuple(ln.diagnosis_pointers),
                     note=ln.note,
+                    revenue_code=ln.revenue_code,
                 )
                 for i, ln in enumerate(self.lines, 1)
             ),
+            institutional=self.institutional.draft() if self.institutional is not None else None,
         )
 
 
@@ -409,6 +414,7 @@ class LineOut(BaseModel):
     charge: str
     diagnosis_pointers: list[int]
     note: str | None
+    revenue_code: str | None = None
 
 
 class EncounterOut(BaseModel):
@@ -423,6 +429,8 @@ class EncounterOut(BaseModel):
     lines: list[LineOut]
     total_charge: str
     created_at: datetime | None
+    kind: str = Field(default="P", description="P professional (837P), I institutional (837I)")
+    institutional: InstitutionalIn | None = None
 
     @classmethod
     def of(cls, e: Encounter) -> EncounterOut:
@@ -444,11 +452,14 @@ class EncounterOut(BaseModel):
                     charge=str(Money(ln.charge_cents)),
                     diagnosis_pointers=list(ln.diagnosis_pointers),
                     note=ln.note,
+                    revenue_code=ln.revenue_code,
                 )
                 for ln in e.lines
             ],
             total_charge=str(Money(e.total_charge_cents)),
             created_at=e.created_at,
+            kind=e.kind.value,
+            institutional=InstitutionalIn.of(e.institutional) if e.institutional is not None else None,
         )
 
 
@@ -656,6 +667,10 @@ class EstimateOut(BaseModel):
     patient_visit: str
     due_today: str
     patient_total: str
+    prior_balance: str = Field(description="the patient's unpaid balance from earlier visits (in patient_total)")
+    credits: str = Field(description="unapplied patient payments (taken off patient_total)")
+    benefits_source: str = Field(description="271: the latest eligibility answer; coverage: recorded at registration")
+    eligibility_check_id: str | None = None
     lines: list[EstimateLineOut]
     notes: list[str]
 
@@ -673,6 +688,10 @@ class EstimateOut(BaseModel):
             patient_visit=str(Money(est.patient_visit_cents)),
             due_today=str(Money(est.due_today_cents)),
             patient_total=str(Money(est.patient_total_cents)),
+            prior_balance=str(Money(est.prior_balance_cents)),
+            credits=str(Money(est.credits_cents)),
+            benefits_source=e.benefits_source,
+            eligibility_check_id=e.eligibility_check_id,
             lines=[
                 EstimateLineOut(
                     procedure_code=x.line.procedure_code,

@@ -1,4 +1,4 @@
-"""`medbill claims …`: build claims from encounters, scrub them, batch them into 837P files, list, show, print."""
+"""`medbill claims …`: build claims from encounters, scrub them, batch them into 837P/837I files, list, show, print."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from medbill.domain.money import cents_to_str
 if TYPE_CHECKING:
     from medbill.domain.claim_records import ClaimRecord
 
-app = typer.Typer(help="Claims: build, scrub, batch (837P), list, show, CMS-1500.", no_args_is_help=True)
+app = typer.Typer(help="Claims: build, scrub, batch (837P/837I), list, show, CMS-1500 or UB-04.", no_args_is_help=True)
 
 PracticeOpt = Annotated[str | None, typer.Option(help="practice id or name (default: the only one)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="machine-readable output")]
@@ -131,7 +131,7 @@ def batch(
     practice: PracticeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Scrubbed claims without errors into one 837P file per payer; the claims become queued."""
+    """Scrubbed claims without errors into one 837 file per payer and kind (837P, 837I); the claims become queued."""
     from medbill.services import batches
     from medbill.services.batches import BatchOptions
     from medbill.services.users import operator

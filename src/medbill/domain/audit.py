@@ -20,6 +20,7 @@ class AuditAction(StrEnum):
     LOGOUT = "logout"
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
+    FORCE = "force"  # an admin overrode a blocking check (a claim with scrubber errors batched anyway)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

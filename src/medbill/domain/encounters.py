@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from medbill.domain.errors import MedbillError, ValidationError
 from medbill.domain.fields import new_id, optional_text
 from medbill.domain.fields import set_field as _set
+from medbill.domain.institutional import (
+    MAX_INSTITUTIONAL_DIAGNOSES,
+    EncounterKind,
+    InstitutionalData,
+    normalize_revenue_code,
+)
 from medbill.domain.parties import validate_place_of_service
 
 MAX_DIAGNOSES = 12  # 837P HI segment / CMS-1500 box 21 A–L
@@ -56,9 +62,15 @@ class ServiceLine:
     charge_cents: int
     diagnosis_pointers: tuple[int, ...] = (1,)
     note: str | None = None
+    revenue_code: str | None = None  # UB-04 FL 42 / SV201: institutional lines only
 
     def __post_init__(self) -> None:
-        _set(self, "procedure_code", normalize_procedure_code(self.procedure_code))
+        revenue = (self.revenue_code or "").strip()
+        _set(self, "revenue_code", normalize_revenue_code(revenue) if revenue else None)
+        if self.revenue_code is not None and not self.procedure_code.strip():
+            _set(self, "procedure_code", "")  # an institutional line may bill a revenue code alone (room and board)
+        else:
+            _set(self, "procedure_code", normalize_procedure_code(self.procedure_code))
         modifiers = tuple(m.strip().upper() for m in self.modifiers if m and m.strip())
         if len(modifiers) > MAX_MODIFIERS:
             raise ValidationError(
@@ -111,14 +123,16 @@ class Encounter:
     diagnoses: tuple[str, ...]
     lines: tuple[ServiceLine, ...]
     created_at: datetime | None = None
+    institutional: InstitutionalData | None = None  # present exactly when the encounter is billed on a UB-04 / 837I
 
     def __post_init__(self) -> None:
         _set(self, "place_of_service", validate_place_of_service(self.place_of_service))
         if not self.diagnoses:
             raise ValidationError("an encounter needs at least one diagnosis", field="diagnoses")
-        if len(self.diagnoses) > MAX_DIAGNOSES:
+        most = MAX_DIAGNOSES if self.institutional is None else MAX_INSTITUTIONAL_DIAGNOSES
+        if len(self.diagnoses) > most:
             raise ValidationError(
-                f"at most {MAX_DIAGNOSES} diagnoses fit on a claim, got {len(self.diagnoses)}", field="diagnoses"
+                f"at most {most} diagnoses fit on a claim, got {len(self.diagnoses)}", field="diagnoses"
             )
         codes = tuple(normalize_diagnosis_code(c, field=f"diagnoses[{i}]") for i, c in enumerate(self.diagnoses, 1))
         if len(set(codes)) != len(codes):
@@ -135,6 +149,47 @@ class Encounter:
                         f"pointer {p} names no diagnosis: this encounter has {len(codes)}",
                         field=f"lines[{line.line_number}].diagnosis_pointers",
                     )
+        self._check_institutional()
+
+    def _check_institutional(self) -> None:
+        data = self.institutional
+        for line in self.lines:
+            if data is None and line.revenue_code is not None:
+                raise ValidationError(
+                    "revenue codes belong on institutional (UB-04) encounters; remove it or give the type of bill",
+                    field=f"lines[{line.line_number}].revenue_code",
+                )
+            if data is not None and line.revenue_code is None:
+                raise ValidationError(
+                    "every line of an institutional encounter needs its revenue code (UB-04 FL 42, e.g. 0450)",
+                    field=f"lines[{line.line_number}].revenue_code",
+                )
+        if data is None:
+            return
+        start, end = self.statement_period
+        if start > self.date_of_service or end < self.date_of_service:
+            raise ValidationError(
+                "the statement period must include the date of service", field="institutional.statement_from"
+            )
+        if data.admission_date is not None and data.admission_date > start:
+            raise ValidationError(
+                "the admission date is after the statement period starts", field="institutional.admission_date"
+            )
+        if data.admitting_diagnosis is not None:
+            code = normalize_diagnosis_code(data.admitting_diagnosis, field="institutional.admitting_diagnosis")
+            _set(self, "institutional", replace(data, admitting_diagnosis=code))
+
+    @property
+    def kind(self) -> EncounterKind:
+        return EncounterKind.PROFESSIONAL if self.institutional is None else EncounterKind.INSTITUTIONAL
+
+    @property
+    def statement_period(self) -> tuple[date, date]:
+        """UB-04 FL 6 / DTP*434: from the statement's first day (the date of service by default) through its last."""
+        data = self.institutional
+        start = (data.statement_from if data else None) or self.date_of_service
+        end = (data.statement_through if data else None) or start
+        return start, end
 
     @property
     def total_charge_cents(self) -> int:

@@ -1,4 +1,5 @@
-"""Claim batches: scrubbed claims into one 837P file per receiver, with persistent control numbers, kept and queued.
+"""Claim batches: scrubbed claims into one 837 file per receiver and kind (837P professional, 837I institutional),
+with persistent control numbers, kept and queued.
 
 A claim with an error finding stays out of the batch. Forcing it in takes the admin role and leaves an audit row per
 forced claim naming the rules it broke. Each batch's interchange (ISA13) and group (GS06) control numbers come from
@@ -117,7 +118,7 @@ def _ready(
         elif claim.id in force:
             rules = ",".join(sorted({f.rule for f in blocking}))
             record_audit(
-                uow, deps, actor, AuditAction.UPDATE, "claim", claim.id, f"forced into a batch despite errors: {rules}"
+                uow, deps, actor, AuditAction.FORCE, "claim", claim.id, f"forced into a batch despite errors: {rules}"
             )
             ready.append(claim)
         else:
@@ -133,7 +134,8 @@ def batch_claims(
     out_dir: Path | None = None,
     on_progress: Progress = no_progress,
 ) -> BatchResult:
-    """One 837P file per payer for every scrubbed claim without error findings (or forced); claims become queued."""
+    """One 837 file per payer and kind for every scrubbed claim without error findings (or forced); claims become
+    queued."""
     actor.require(WRITE)
     options = options or BatchOptions()
     if options.force and actor.role is not Role.ADMIN:
@@ -153,18 +155,20 @@ def batch_claims(
         practice = uow.practices.get(pid)
         sender, submitter = _submitter(practice, options)
         payers = {p.id: p for p in uow.payers.list(pid)}
-        groups: dict[str, list[ClaimRecord]] = {}
+        groups: dict[tuple[str, ClaimKind], list[ClaimRecord]] = {}
         for claim in sorted(ready, key=lambda c: c.patient_control_number):
-            groups.setdefault(claim.payer_id, []).append(claim)
+            groups.setdefault((claim.payer_id, claim.document.kind), []).append(claim)
         now = deps.clock.now()
         done = 0
-        for payer_id, claims in sorted(groups.items(), key=lambda item: payers[item[0]].payer_id):
+        for (payer_id, kind), claims in sorted(
+            groups.items(), key=lambda item: (payers[item[0][0]].payer_id, item[0][1])
+        ):
             payer = payers[payer_id]
             receiver = payer.payer_id
             icn = uow.counters.next(pid, f"isa:{receiver}")
             gcn = uow.counters.next(pid, f"gs:{receiver}")
             document = ClaimBatch(
-                kind=ClaimKind.PROFESSIONAL,
+                kind=kind,
                 reference=f"{icn:09d}",  # BHT03
                 created=now.date(),
                 created_time=now.strftime("%H%M"),
@@ -183,12 +187,12 @@ def batch_claims(
             content = write_837([document], envelope).encode("ascii")
             record = ClaimBatchRecord(
                 practice_id=pid,
-                kind=ClaimKind.PROFESSIONAL,
+                kind=kind,
                 payer_id=payer_id,
                 sender_id=sender,
                 receiver_id=receiver,
                 receiver_name=payer.name,
-                file_name=f"837P_{receiver}_{icn:09d}.x12",
+                file_name=f"{kind.value}_{receiver}_{icn:09d}.x12",
                 interchange_control_number=icn,
                 group_control_number=gcn,
                 claim_count=len(claims),

@@ -1,9 +1,10 @@
-"""Mapping an encounter and its parties into the 837P-shaped domain ``Claim`` the X12 writer and the scrubber read."""
+"""Mapping an encounter and its parties into the 837P- or 837I-shaped domain ``Claim`` the X12 writer and the scrubber
+read."""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from medbill.domain.claim_records import ClaimLineRecord, line_control_number
@@ -11,6 +12,8 @@ from medbill.domain.claims import (
     Claim,
     ClaimFrequency,
     ClaimKind,
+    CodeEntry,
+    DatedEvent,
     Diagnosis,
     EntityType,
     Insured,
@@ -25,6 +28,7 @@ from medbill.domain.claims import (
 )
 from medbill.domain.coverage import Coverage, Relationship
 from medbill.domain.encounters import Encounter
+from medbill.domain.institutional import InstitutionalData, is_accommodation
 from medbill.domain.parties import (
     Address,
     Facility,
@@ -53,6 +57,8 @@ class ClaimParties:
     rendering: Provider
     referring: Provider | None = None
     facility: Facility | None = None
+    attending: Provider | None = None  # institutional: 2310A / FL 76 (the rendering provider when not named)
+    operating: Provider | None = None  # institutional: 2310B / FL 77
 
 
 def billing_provider_of(providers: list[Provider]) -> Provider | None:
@@ -235,18 +241,7 @@ def professional_claim(
         )
         for line in encounter.lines
     )
-    records = tuple(
-        ClaimLineRecord(
-            line_number=line.line_number,
-            line_control_number=line_control_number(control_number, line.line_number),
-            procedure_code=line.procedure_code,
-            modifiers=line.modifiers,
-            units=line.units,
-            charge_cents=line.charge_cents,
-            service_date=dos,
-        )
-        for line in encounter.lines
-    )
+    records = _line_records(encounter, control_number)
     claim = Claim(
         kind=ClaimKind.PROFESSIONAL,
         patient_control_number=control_number,  # CLM01
@@ -264,3 +259,173 @@ def professional_claim(
         lines=lines,
     )
     return claim, records
+
+
+def _line_records(encounter: Encounter, control_number: str) -> tuple[ClaimLineRecord, ...]:
+    return tuple(
+        ClaimLineRecord(
+            line_number=line.line_number,
+            line_control_number=line_control_number(control_number, line.line_number),
+            procedure_code=line.procedure_code,
+            modifiers=line.modifiers,
+            units=line.units,
+            charge_cents=line.charge_cents,
+            service_date=encounter.date_of_service,
+        )
+        for line in encounter.lines
+    )
+
+
+def _institutional_dates(encounter: Encounter, data: InstitutionalData) -> tuple[DatedEvent, ...]:
+    """2300 DTP in the guide's order: 096 discharge hour, 434 statement period, 435 admission date (and hour)."""
+    start, end = encounter.statement_period
+    out: list[DatedEvent] = []
+    if data.discharge_hour is not None:
+        out.append(DatedEvent(qualifier="096", start=end, time=data.discharge_hour))  # DTP*096*TM: the hour alone
+    out.append(DatedEvent(qualifier="434", start=start, end=end))  # RD8, FL 6
+    if data.admission_date is not None:
+        out.append(DatedEvent(qualifier="435", start=data.admission_date, time=data.admission_hour))  # FL 12–13
+    return tuple(out)
+
+
+def _institutional_codes(data: InstitutionalData) -> tuple[CodeEntry, ...]:
+    """2300 HI after the diagnoses, in the guide's order: BI spans, BH occurrences, BE values, BG conditions."""
+    spans = (
+        CodeEntry(qualifier="BI", code=s.code, date_format="RD8", date_value=f"{s.start:%Y%m%d}-{s.end:%Y%m%d}")
+        for s in data.occurrence_spans
+    )
+    occurrences = (
+        CodeEntry(qualifier="BH", code=o.code, date_format="D8", date_value=f"{o.on:%Y%m%d}")
+        for o in data.occurrence_codes
+    )
+    values = (CodeEntry(qualifier="BE", code=v.code, amount_cents=v.amount_cents) for v in data.value_codes)
+    conditions = (CodeEntry(qualifier="BG", code=c) for c in data.condition_codes)
+    return (*spans, *occurrences, *values, *conditions)
+
+
+def _institutional_providers(parties: ClaimParties, billing: NamedEntity) -> tuple[NamedEntity, ...]:
+    """2310A attending, 2310B operating, 2310D rendering (when not the attending), 2310E facility, 2310F referring."""
+    attending = parties.attending or parties.rendering
+    out = [_provider("71", attending)]
+    if parties.operating is not None:
+        op = _provider("72", parties.operating)
+        out.append(
+            NamedEntity(
+                role="72",
+                entity_type=EntityType.PERSON,
+                name=op.name,
+                first_name=op.first_name,
+                id_qualifier="XX",
+                identifier=op.identifier,
+            )
+        )
+    if parties.rendering.npi != attending.npi:
+        rendering = _provider("82", parties.rendering)
+        out.append(
+            NamedEntity(
+                role="82",
+                entity_type=EntityType.PERSON,
+                name=rendering.name,
+                first_name=rendering.first_name,
+                id_qualifier="XX",
+                identifier=rendering.identifier,
+            )
+        )
+    f = parties.facility
+    if f is not None and f.npi != billing.identifier:
+        out.append(
+            NamedEntity(
+                role="77",
+                entity_type=EntityType.ORGANIZATION,
+                name=x12_text(f.name),
+                id_qualifier="XX" if f.npi else None,
+                identifier=f.npi,
+                address=postal(f.address),
+            )
+        )
+    out.extend(p for p in claim_providers(replace(parties, facility=None), billing) if p.role == "DN")
+    return tuple(out)
+
+
+def institutional_claim(
+    encounter: Encounter,
+    parties: ClaimParties,
+    *,
+    control_number: str,
+    frequency: ClaimFrequency | None = None,
+    original_claim_number: str | None = None,
+) -> tuple[Claim, tuple[ClaimLineRecord, ...]]:
+    """The 837I claim for an institutional ``encounter``: CLM05 from the type of bill (the frequency given overrides
+    its third digit for replacements and voids), CL1, DTP 096/434/435, HI and SV2 lines with their REF*6R."""
+    data = encounter.institutional
+    if data is None:
+        raise ValueError("a professional encounter is billed with professional_claim")
+    billing = billing_entity(parties)
+    subscriber, patient = insured(parties)
+    dos = encounter.date_of_service
+    lines = tuple(
+        ServiceLine(
+            number=line.line_number,
+            revenue_code=line.revenue_code,  # SV201
+            procedure=ProcedureCode(qualifier="HC", code=line.procedure_code, modifiers=line.modifiers)
+            if line.procedure_code
+            else None,  # SV202
+            charge_cents=line.charge_cents,  # SV203
+            unit_basis="DA" if line.revenue_code and is_accommodation(line.revenue_code) else "UN",  # SV204
+            units=Decimal(line.units),  # SV205
+            service_date=dos,
+            line_control_number=line_control_number(control_number, line.line_number),
+            notes=(x12_text(line.note),) if line.note else (),
+        )
+        for line in encounter.lines
+    )
+    principal, *others = encounter.diagnoses
+    diagnoses = [Diagnosis(qualifier="ABK", code=principal)]
+    if data.admitting_diagnosis:
+        diagnoses.append(Diagnosis(qualifier="ABJ", code=data.admitting_diagnosis))
+    diagnoses.extend(Diagnosis(qualifier="ABF", code=code) for code in others)
+    claim = Claim(
+        kind=ClaimKind.INSTITUTIONAL,
+        patient_control_number=control_number,  # CLM01
+        total_charge_cents=encounter.total_charge_cents,  # CLM02
+        facility_code=data.facility_type,  # CLM05-1 (FL 4 digits 2–3)
+        frequency=frequency or ClaimFrequency(data.frequency),  # CLM05-3 (FL 4 digit 4)
+        provider_signature=None,  # CLM06 is not used on the 837I
+        billing_provider=billing,
+        subscriber=subscriber,
+        patient=patient,
+        diagnoses=tuple(diagnoses),
+        codes=_institutional_codes(data),
+        dates=_institutional_dates(encounter, data),
+        admission=(data.admission_type or "", data.admission_source or "", data.patient_status),  # CL1
+        original_claim_number=original_claim_number,  # REF*F8
+        providers=_institutional_providers(parties, billing),
+        lines=lines,
+    )
+    return claim, _line_records(encounter, control_number)
+
+
+def encounter_claim(
+    encounter: Encounter,
+    parties: ClaimParties,
+    *,
+    control_number: str,
+    frequency: ClaimFrequency | None = None,
+    original_claim_number: str | None = None,
+) -> tuple[Claim, tuple[ClaimLineRecord, ...]]:
+    """The claim the encounter's kind calls for: 837I for an institutional encounter, 837P otherwise."""
+    if encounter.institutional is not None:
+        return institutional_claim(
+            encounter,
+            parties,
+            control_number=control_number,
+            frequency=frequency,
+            original_claim_number=original_claim_number,
+        )
+    return professional_claim(
+        encounter,
+        parties,
+        control_number=control_number,
+        frequency=frequency or ClaimFrequency.ORIGINAL,
+        original_claim_number=original_claim_number,
+    )

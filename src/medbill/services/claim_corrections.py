@@ -17,7 +17,7 @@ from medbill.domain.claims import ClaimFrequency
 from medbill.domain.errors import Conflict, ValidationError
 from medbill.domain.users import Actor
 from medbill.services.base import Deps, record_audit
-from medbill.services.claim_build import professional_claim
+from medbill.services.claim_build import encounter_claim
 from medbill.services.claims import ENTITY, WRITE, parties_for, store_transition
 from medbill.services.ports import UnitOfWork
 
@@ -58,7 +58,7 @@ def _correct(
         # a replacement carries the encounter as it is now: that is the point of replacing
         encounter = uow.encounters.get(pid, original.encounter_id)
         coverage = uow.coverages.get(pid, original.coverage_id)
-        document, lines = professional_claim(
+        document, lines = encounter_claim(
             encounter,
             parties_for(uow, pid, encounter, coverage),
             control_number=number,

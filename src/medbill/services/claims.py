@@ -22,7 +22,7 @@ from medbill.domain.fields import parse_enum
 from medbill.domain.scrub import Finding
 from medbill.domain.users import Actor, Permission
 from medbill.services.base import Deps, record_audit
-from medbill.services.claim_build import ClaimParties, billing_provider_of, professional_claim
+from medbill.services.claim_build import ClaimParties, billing_provider_of, encounter_claim
 from medbill.services.ports import ClaimCount, ClaimQuery, UnitOfWork
 from medbill.services.scrubbing import ClaimFacts, CoveragePeriod, ScrubContext, scrub_batch, sent_map
 
@@ -103,6 +103,9 @@ class PartyBook:
         self.facilities = {f.id: f for f in uow.facilities.list(practice_id)}
 
     def parties(self, uow: UnitOfWork, encounter: Encounter, coverage: Coverage) -> ClaimParties:
+        ub = encounter.institutional
+        attending = ub.attending_provider_id if ub else None
+        operating = ub.operating_provider_id if ub else None
         return ClaimParties(
             practice=self.practice,
             billing=self.billing,
@@ -112,6 +115,8 @@ class PartyBook:
             rendering=self.providers[encounter.rendering_provider_id],
             referring=self.providers[encounter.referring_provider_id] if encounter.referring_provider_id else None,
             facility=self.facilities[encounter.facility_id] if encounter.facility_id else None,
+            attending=self.providers[attending] if attending else None,
+            operating=self.providers[operating] if operating else None,
         )
 
 
@@ -137,7 +142,7 @@ def _build_one(
     if existing is not None:
         return existing, False
     number = patient_control_number(uow.counters.next(pid, "claim"))
-    document, lines = professional_claim(encounter, book.parties(uow, encounter, primary), control_number=number)
+    document, lines = encounter_claim(encounter, book.parties(uow, encounter, primary), control_number=number)
     now = deps.clock.now()
     following = [c for c in coverages[1:] if c.payer_id != primary.payer_id]
     record = ClaimRecord(

@@ -12,7 +12,8 @@ from medbill.domain.encounters import Encounter, ServiceLine, build_line
 from medbill.domain.errors import MedbillError, ValidationError
 from medbill.domain.fees import FeeSchedule, FeeScheduleEntry, FeeScheduleKind, price_line
 from medbill.domain.fields import parse_enum
-from medbill.domain.parties import ProviderRole
+from medbill.domain.institutional import InstitutionalData, OccurrenceCode, OccurrenceSpan, ValueCode
+from medbill.domain.parties import ProviderKind, ProviderRole
 from medbill.domain.posting import charge_entries
 from medbill.domain.users import Actor, Permission
 from medbill.services.base import Deps, record_audit
@@ -28,6 +29,53 @@ class LineDraft:
     charge_cents: int | None = None  # None: priced from the fee schedule in effect
     diagnosis_pointers: tuple[int, ...] = (1,)
     note: str | None = None
+    revenue_code: str | None = None  # institutional lines (UB-04 FL 42); with it the procedure code may be empty
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InstitutionalDraft:
+    """The UB-04 header as entered; see ``InstitutionalData`` for what each field is and how it is checked."""
+
+    type_of_bill: str
+    patient_status: str = "01"
+    statement_from: date | None = None
+    statement_through: date | None = None
+    admission_date: date | None = None
+    admission_hour: str | None = None
+    admission_type: str | None = None
+    admission_source: str | None = None
+    discharge_hour: str | None = None
+    admitting_diagnosis: str | None = None
+    attending_provider_id: str | None = None  # None: the rendering provider attends
+    operating_provider_id: str | None = None
+    condition_codes: tuple[str, ...] = ()
+    occurrence_codes: tuple[tuple[str, date], ...] = ()  # (code, date)
+    occurrence_spans: tuple[tuple[str, date, date], ...] = ()  # (code, from, through)
+    value_codes: tuple[tuple[str, int], ...] = ()  # (code, cents)
+
+    def data(self) -> InstitutionalData:
+        """The checked value object; a refusal names its field under ``institutional.``."""
+        try:
+            return InstitutionalData(
+                type_of_bill=self.type_of_bill,
+                patient_status=self.patient_status,
+                statement_from=self.statement_from,
+                statement_through=self.statement_through,
+                admission_date=self.admission_date,
+                admission_hour=self.admission_hour,
+                admission_type=self.admission_type,
+                admission_source=self.admission_source,
+                discharge_hour=self.discharge_hour,
+                admitting_diagnosis=self.admitting_diagnosis or None,
+                attending_provider_id=self.attending_provider_id or None,
+                operating_provider_id=self.operating_provider_id or None,
+                condition_codes=self.condition_codes,
+                occurrence_codes=tuple(OccurrenceCode(code=c, on=on) for c, on in self.occurrence_codes),
+                occurrence_spans=tuple(OccurrenceSpan(code=c, start=a, end=b) for c, a, b in self.occurrence_spans),
+                value_codes=tuple(ValueCode(code=c, amount_cents=cents) for c, cents in self.value_codes),
+            )
+        except MedbillError as exc:
+            raise exc.prefixed("institutional") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +88,19 @@ class EncounterDraft:
     place_of_service: str | None = None  # the facility's, else 11 (office)
     referring_provider_id: str | None = None
     facility_id: str | None = None
+    institutional: InstitutionalDraft | None = None  # given: billed on a UB-04 / 837I, every line with a revenue code
+
+
+def _check_institutional_providers(uow: UnitOfWork, practice_id: str, data: InstitutionalData | None) -> None:
+    """The attending and operating providers named on a UB-04 exist in the practice and are people (FL 76–77)."""
+    if data is None:
+        return
+    for name, provider_id in (("attending", data.attending_provider_id), ("operating", data.operating_provider_id)):
+        if provider_id:
+            field = f"institutional.{name}_provider_id"
+            provider = must_exist(uow.providers.get, practice_id, provider_id, field, "provider")
+            if provider.kind is not ProviderKind.INDIVIDUAL:
+                raise ValidationError(f"the {name} provider is a person, not an organization", field=field)
 
 
 def _primary_payer_on(uow: UnitOfWork, practice_id: str, patient_id: str, day: date) -> str | None:
@@ -55,6 +116,12 @@ def _check_codes_on(encounter: Encounter) -> None:
             validate_diagnosis(code, encounter.date_of_service)
         except MedbillError as exc:
             raise type(exc)(exc.message, field=f"diagnoses[{position}]", code=exc.code) from None
+    admitting = encounter.institutional.admitting_diagnosis if encounter.institutional else None
+    if admitting:
+        try:
+            validate_diagnosis(admitting, encounter.date_of_service)
+        except MedbillError as exc:
+            raise type(exc)(exc.message, field="institutional.admitting_diagnosis", code=exc.code) from None
 
 
 def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encounter:
@@ -62,6 +129,7 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
     actor.require(Permission.ENCOUNTER_WRITE)
     if draft.date_of_service > deps.clock.today():
         raise ValidationError("the date of service is in the future", field="date_of_service")
+    institutional = draft.institutional.data() if draft.institutional is not None else None
     with deps.uow() as uow:
         pid = actor.practice_id
         patient = must_exist(uow.patients.get, pid, draft.patient_id, "patient_id", "patient")
@@ -72,6 +140,7 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
             raise ValidationError("that provider is not set up as a rendering provider", field="rendering_provider_id")
         if draft.referring_provider_id:
             must_exist(uow.providers.get, pid, draft.referring_provider_id, "referring_provider_id", "provider")
+        _check_institutional_providers(uow, pid, institutional)
         place = draft.place_of_service
         if draft.facility_id:
             facility = must_exist(uow.facilities.get, pid, draft.facility_id, "facility_id", "facility")
@@ -81,6 +150,11 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
         lines: list[ServiceLine] = []
         for number, line in enumerate(draft.lines, 1):
             charge = line.charge_cents
+            if charge is None and not line.procedure_code.strip():
+                raise ValidationError(
+                    "a line without a procedure code is not in the fee schedule: give its charge",
+                    field=f"lines[{number}].charge",
+                )
             if charge is None:
                 try:
                     probe = build_line(
@@ -113,6 +187,7 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
                     charge_cents=charge,
                     diagnosis_pointers=line.diagnosis_pointers,
                     note=line.note,
+                    revenue_code=line.revenue_code or None,
                 )
             )
         encounter = Encounter(
@@ -126,6 +201,7 @@ def record_encounter(deps: Deps, actor: Actor, draft: EncounterDraft) -> Encount
             diagnoses=draft.diagnoses,
             lines=tuple(lines),
             created_at=deps.clock.now(),
+            institutional=institutional,
         )
         _check_codes_on(encounter)
         uow.encounters.add(encounter)

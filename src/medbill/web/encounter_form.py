@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from medbill.domain.encounters import MAX_DIAGNOSES, MAX_MODIFIERS
 from medbill.services.encounters import EncounterDraft, LineDraft
 from medbill.web.forms import Reader
+from medbill.web.institutional_form import read_institutional
 
 LETTERS = "ABCDEFGHIJKL"
 MAX_ROWS = 50  # the most lines one encounter takes
@@ -63,6 +64,8 @@ class EncounterForm:
         match = _LINE_ERROR.fullmatch(field_name)
         if match and 1 <= int(match.group(1)) <= len(self.rows):
             return f"lines[{self.rows[int(match.group(1)) - 1]}]{match.group(2)}"
+        if field_name.startswith("institutional."):  # institutional.value_codes[2] → the value codes box
+            return re.sub(r"\[\d+\].*$", "", field_name)
         return field_name
 
 
@@ -81,7 +84,7 @@ def _diagnoses(r: Reader) -> tuple[str, ...]:
 
 
 def _line_is_blank(r: Reader, row: int) -> bool:
-    parts = ("procedure_code", "charge", "note", *MODIFIER_FIELDS)
+    parts = ("procedure_code", "revenue_code", "charge", "note", *MODIFIER_FIELDS)
     return not r.any_filled(*(line_name(row, p) for p in parts))
 
 
@@ -97,6 +100,7 @@ def _line(r: Reader, row: int) -> LineDraft:
         charge_cents=r.cents(line_name(row, "charge")),
         diagnosis_pointers=pointers,
         note=r.optional(line_name(row, "note")),
+        revenue_code=r.optional(line_name(row, "revenue_code")),
     )
 
 
@@ -109,6 +113,7 @@ def read_encounter(values: Mapping[str, str], patient_id: str) -> EncounterForm:
     if not rows:
         r.fail(line_name(1, "procedure_code"), "is required: enter at least one service line")
     lines = tuple(_line(r, row) for row in rows)
+    institutional = read_institutional(r)
     if r.errors or date_of_service is None:
         return EncounterForm(draft=None, errors=r.errors, rows=rows)
     draft = EncounterDraft(
@@ -120,5 +125,6 @@ def read_encounter(values: Mapping[str, str], patient_id: str) -> EncounterForm:
         place_of_service=r.optional("place_of_service"),
         diagnoses=diagnoses,
         lines=lines,
+        institutional=institutional,
     )
     return EncounterForm(draft=draft, errors={}, rows=rows)

@@ -165,6 +165,11 @@ CASES: list[tuple[str, Claim, ScrubContext]] = [
         X,
     ),
     ("completeness.revenue_code", _institutional(lines=(replace(_institutional().lines[0], revenue_code=None),)), X),  # type: ignore[attr-defined]
+    (
+        "codes.revenue_code_malformed",
+        _institutional(lines=(replace(_institutional().lines[0], revenue_code="450"),)),  # type: ignore[attr-defined]
+        X,
+    ),
     ("completeness.diagnosis", clean_claim(diagnoses=()), X),
     ("completeness.diagnosis_pointer", with_lines(clean_claim(), line(1, "99213", 12000, pointers=())), X),
     (

@@ -78,6 +78,7 @@ EXPECTED: dict[str, list[tuple[str, int | None, str]]] = {
     "codes.modifier_malformed": [("codes.modifier_malformed", 1, "error")],
     "codes.modifier_unknown": [("codes.modifier_unknown", 1, "warning")],
     "codes.pos_unknown": [("codes.pos_unknown", None, "error")],
+    "codes.revenue_code_malformed": [("codes.revenue_code_malformed", 1, "error")],
     "conventions.excludes1": [("conventions.excludes1", None, "error")],
     "conventions.manifestation_first": [
         ("conventions.manifestation_first", None, "error"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -9,6 +11,7 @@ from sqlalchemy import Row
 
 from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.coverage import Coverage, CoverageOrder, Relationship, Subscriber
+from medbill.domain.institutional import InstitutionalData, OccurrenceCode, OccurrenceSpan, ValueCode
 from medbill.domain.parties import (
     Address,
     ClaimFilingIndicator,
@@ -145,6 +148,7 @@ def payer_values(p: Payer) -> Values:
         "payer_code": p.payer_id,
         "claim_filing_indicator": p.claim_filing_indicator.value,
         "timely_filing_days": p.timely_filing_days,
+        "appeal_window_days": p.appeal_window_days,
         "phone": p.phone,
         **address_values(p.address),
     }
@@ -159,6 +163,7 @@ def payer_of(row: Row[Any]) -> Payer:
         payer_id=m["payer_code"],
         claim_filing_indicator=ClaimFilingIndicator(m["claim_filing_indicator"]),
         timely_filing_days=m["timely_filing_days"],
+        appeal_window_days=m["appeal_window_days"],
         phone=m["phone"],
         address=address_of(row),
     )
@@ -357,3 +362,65 @@ def audit_of(row: Row[Any]) -> AuditEvent:
         source=m["source"],
         detail=m["detail"],
     )
+
+
+def institutional_json(data: InstitutionalData | None) -> str | None:
+    """``encounters.institutional``: the UB-04 header as JSON (dates ISO, amounts integer cents); None when professional."""
+    if data is None:
+        return None
+    plain: Values = {
+        "type_of_bill": data.type_of_bill,
+        "statement_from": _iso(data.statement_from),
+        "statement_through": _iso(data.statement_through),
+        "admission_date": _iso(data.admission_date),
+        "admission_hour": data.admission_hour,
+        "admission_type": data.admission_type,
+        "admission_source": data.admission_source,
+        "discharge_hour": data.discharge_hour,
+        "patient_status": data.patient_status,
+        "admitting_diagnosis": data.admitting_diagnosis,
+        "attending_provider_id": data.attending_provider_id,
+        "operating_provider_id": data.operating_provider_id,
+        "condition_codes": list(data.condition_codes),
+        "occurrence_codes": [[o.code, o.on.isoformat()] for o in data.occurrence_codes],
+        "occurrence_spans": [[s.code, s.start.isoformat(), s.end.isoformat()] for s in data.occurrence_spans],
+        "value_codes": [[v.code, v.amount_cents] for v in data.value_codes],
+    }
+    return json.dumps({k: v for k, v in plain.items() if v not in (None, [])}, sort_keys=True)
+
+
+def institutional_of(text: str | None) -> InstitutionalData | None:
+    if not text:
+        return None
+    raw: dict[str, Any] = json.loads(text)
+    return InstitutionalData(
+        type_of_bill=raw["type_of_bill"],
+        statement_from=_date(raw.get("statement_from")),
+        statement_through=_date(raw.get("statement_through")),
+        admission_date=_date(raw.get("admission_date")),
+        admission_hour=raw.get("admission_hour"),
+        admission_type=raw.get("admission_type"),
+        admission_source=raw.get("admission_source"),
+        discharge_hour=raw.get("discharge_hour"),
+        patient_status=raw["patient_status"],
+        admitting_diagnosis=raw.get("admitting_diagnosis"),
+        attending_provider_id=raw.get("attending_provider_id"),
+        operating_provider_id=raw.get("operating_provider_id"),
+        condition_codes=tuple(raw.get("condition_codes", ())),
+        occurrence_codes=tuple(
+            OccurrenceCode(code=code, on=date.fromisoformat(on)) for code, on in raw.get("occurrence_codes", ())
+        ),
+        occurrence_spans=tuple(
+            OccurrenceSpan(code=code, start=date.fromisoformat(a), end=date.fromisoformat(b))
+            for code, a, b in raw.get("occurrence_spans", ())
+        ),
+        value_codes=tuple(ValueCode(code=code, amount_cents=int(cents)) for code, cents in raw.get("value_codes", ())),
+    )
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

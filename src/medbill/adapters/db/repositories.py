@@ -141,6 +141,8 @@ class SqlEncounterRepository:
                 facility_id=e.facility_id,
                 total_charge_cents=e.total_charge_cents,
                 created_at=e.created_at,
+                kind=e.kind.value,
+                institutional=m.institutional_json(e.institutional),
             )
         )
         self._conn.execute(
@@ -163,6 +165,7 @@ class SqlEncounterRepository:
                     "charge_cents": line.charge_cents,
                     "diagnosis_pointers": ",".join(str(p) for p in line.diagnosis_pointers),
                     "note": line.note,
+                    "revenue_code": line.revenue_code,
                 }
                 for line in e.lines
             ],
@@ -194,6 +197,7 @@ class SqlEncounterRepository:
                     charge_cents=r.charge_cents,
                     diagnosis_pointers=tuple(int(p) for p in r.diagnosis_pointers.split(",")),
                     note=r.note,
+                    revenue_code=r.revenue_code,
                 )
             )
         return [
@@ -209,6 +213,7 @@ class SqlEncounterRepository:
                 diagnoses=tuple(dx[r.id]),
                 lines=tuple(lines[r.id]),
                 created_at=r.created_at,
+                institutional=m.institutional_of(r.institutional) if r.kind == "I" else None,
             )
             for r in rows
         ]

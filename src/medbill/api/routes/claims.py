@@ -303,6 +303,22 @@ def cms1500(
     return Response(content, media_type=PDF)
 
 
+@router.get(
+    "/claims/{claim_id}/ub04.pdf",
+    response_class=Response,
+    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
+)
+def ub04(
+    claim_id: str,
+    deps: DepsDep,
+    actor: ActorDep,
+    mode: Literal["full", "data_only"] = "full",
+) -> Response:
+    """An institutional claim on a UB-04; both form addresses answer with the form the claim's kind calls for."""
+    content = claim_forms.get_claim_pdf(deps, actor, claims.claim_id_for(deps, actor, claim_id), mode=mode)
+    return Response(content, media_type=PDF)
+
+
 @router.post("/batches", response_model=BatchResultOut)
 def batch(body: BatchIn, deps: DepsDep, actor: ActorDep) -> BatchResultOut:
     """Scrubbed claims without errors (and any forced by an admin) into one 837P per payer; they become queued."""

@@ -211,7 +211,9 @@ def _dtp(seg: Segment) -> DatedEvent:
         return DatedEvent(qualifier=seg[1], start=to_date(value[:8], 3), time=value[8:] or None)
     if fmt == "D8":
         return DatedEvent(qualifier=seg[1], start=to_date(value, 3))
-    raise ElementError(2, f"DTP02 '{fmt}' is not a date format", expected="D8, RD8 or DT")
+    if fmt == "TM" and seg[1] == "096":  # 837I discharge hour carries no date: date.min stands for "not sent"
+        return DatedEvent(qualifier="096", start=date.min, time=value)
+    raise ElementError(2, f"DTP02 '{fmt}' is not a date format", expected="D8, RD8, DT (or TM for DTP*096)")
 
 
 def _cas(seg: Segment) -> list[ClaimAdjustment]:

@@ -121,7 +121,9 @@ def _subscriber(w: SegmentWriter, s: Insured) -> None:
 
 
 def _dtp_out(w: SegmentWriter, d: DatedEvent) -> None:
-    if d.end is not None:
+    if d.qualifier == "096" and d.time is not None:
+        w.seg("DTP", "096", "TM", d.time)  # 837I 2300 discharge hour: the time alone
+    elif d.end is not None:
         w.seg("DTP", d.qualifier, "RD8", f"{fmt_date(d.start)}-{fmt_date(d.end)}")
     elif d.time is not None:
         w.seg("DTP", d.qualifier, "DT", fmt_date(d.start) + d.time)

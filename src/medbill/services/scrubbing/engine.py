@@ -36,7 +36,7 @@ def _check_billing(v: ClaimView, out: list[Finding]) -> None:
         rules_identifiers.check_billing_provider(v, found)
         return tuple(found)
 
-    out.extend(v.lookups.remember("billing", (v.professional, v.claim.billing_provider), run))
+    out.extend(v.lookups.remember_for("billing", v.professional, v.claim.billing_provider, run))
 
 
 CHECKS: tuple[Check, ...] = (

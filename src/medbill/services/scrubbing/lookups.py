@@ -50,6 +50,10 @@ class Lookups:
         self._bare: dict[str, Any] = {}
         self._pairs: dict[tuple[str, str, str], Any] = {}
         self._npi: dict[str, Any] = {}
+        self._notes_memo: dict[tuple[str, str], tuple[Matcher, ...]] = {}
+        self._age: dict[str, Any] = {}
+        self._sex: dict[str, Any] = {}
+        self._by_identity: dict[tuple[str, int, Any], tuple[object, Any]] = {}
         self._ptp = ncci.ptp()
         self._mue = reference.mue_practitioner()
         self._hcpcs = reference.hcpcs()
@@ -73,6 +77,19 @@ class Lookups:
     def remember(self, table: str, key: Any, fn: Callable[[], T]) -> T:
         """A rule's own answer for `key`, remembered like the code-set answers (recomputed when uncached)."""
         return self._memo(table, key, fn)
+
+    def remember_for(self, table: str, flag: Any, entity: object, fn: Callable[[], T]) -> T:
+        """As `remember` keyed by (flag, entity), asked first by the entity's identity: the claims of one file share
+        their billing provider object, and hashing a nested dataclass on every claim costs more than the rule."""
+        if not self.cached:
+            return fn()
+        slot = (table, id(entity), flag)
+        hit = self._by_identity.get(slot)
+        if hit is not None and hit[0] is entity:  # the entity is held, so its id cannot be reused meanwhile
+            return hit[1]  # type: ignore[no-any-return]
+        found = self._memo(table, (flag, entity), fn)
+        self._by_identity[slot] = (entity, found)
+        return found
 
     # --- ICD-10-CM ---------------------------------------------------------------------------------
     def edition(self, on: date) -> Edition | None:
@@ -139,7 +156,12 @@ class Lookups:
 
     def notes(self, kind: str, bare: str) -> tuple[Matcher, ...]:
         """The `kind` notes (excludes1, code_first, use_additional_code) of the code and every ancestor."""
-        return self._memo(kind, bare, lambda: self._notes(bare, kind))
+        found = self._notes_memo.get((kind, bare))
+        if found is None:
+            found = self._notes(bare, kind)
+            if self.cached:
+                self._notes_memo[(kind, bare)] = found
+        return found
 
     def note_hit(self, kind: str, a: str, b: str) -> Matcher | None:
         """The note of `a` (or an ancestor) of this kind that names `b`; None if none does."""
@@ -160,10 +182,20 @@ class Lookups:
         return self._memo("manifestation", bare, find)
 
     def sex_convention(self, bare: str) -> conventions.Convention | None:
-        return self._memo("sex", bare, lambda: conventions.convention(self.icd, bare))
+        found = self._sex.get(bare, _MISSING)  # asked for every diagnosis of every claim: no closure, one lookup
+        if found is _MISSING:
+            found = conventions.convention(self.icd, bare)
+            if self.cached:
+                self._sex[bare] = found
+        return found  # type: ignore[no-any-return]
 
     def age_range(self, bare: str) -> conventions.AgeRange | None:
-        return self._memo("age", bare, lambda: conventions.age_range(bare))
+        found = self._age.get(bare, _MISSING)
+        if found is _MISSING:
+            found = conventions.age_range(bare)
+            if self.cached:
+                self._age[bare] = found
+        return found  # type: ignore[no-any-return]
 
     # --- identifiers --------------------------------------------------------------------------------
     def npi_problem(self, npi: str) -> str | None:

@@ -126,6 +126,7 @@ _ALL = (
     _r("codes.modifier_malformed", K, E, "a modifier is two letters or digits"),
     _r("codes.modifier_unknown", K, W, "a modifier is in medbill's modifier list"),
     _r("codes.pos_unknown", K, E, "a place of service is an assigned CMS POS code"),
+    _r("codes.revenue_code_malformed", K, E, "a revenue code is four digits, leading zero included (SV201, FL42)"),
     # ICD-10-CM conventions
     _r("conventions.excludes1", V, E, "no two diagnoses on the claim form an Excludes1 pair"),
     _r(

@@ -193,7 +193,7 @@ def check_claim_data(v: ClaimView, out: list[Finding]) -> None:
                 )
             )
     else:
-        if len(c.facility_code.strip()) != 2:
+        if len(c.facility_code.strip()) != 2 or not c.facility_code.strip().isdigit():
             out.append(
                 R["completeness.type_of_bill"].finding(
                     "Give the type of bill: the facility type and classification (2 digits) and the frequency.",

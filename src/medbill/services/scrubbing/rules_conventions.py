@@ -48,9 +48,12 @@ def _sequencing(v: ClaimView, coded: list[tuple[int, str]]) -> tuple[Finding, ..
             )
         )
     reported: set[tuple[int, int]] = set()
+    excludes = [bool(lk.notes(EXCLUDES1, a)) for _, a in coded]  # most codes have no Excludes1 note at all
     for x, (i, a) in enumerate(coded):
-        for j, b in coded[x + 1 :]:
-            m = lk.note_hit(EXCLUDES1, a, b) or lk.note_hit(EXCLUDES1, b, a)
+        for y, (j, b) in enumerate(coded[x + 1 :], start=x + 1):
+            m = (lk.note_hit(EXCLUDES1, a, b) if excludes[x] else None) or (
+                lk.note_hit(EXCLUDES1, b, a) if excludes[y] else None
+            )
             if m is not None:
                 out.append(
                     R["conventions.excludes1"].finding(

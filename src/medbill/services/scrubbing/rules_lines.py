@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from medbill.domain.scrub import Finding
 from medbill.services.scrubbing.registry import RULES
 from medbill.services.scrubbing.view import ClaimView
 
 R = RULES
+_REVENUE = re.compile(r"\d{4}")  # SV201 / UB-04 FL 42
 
 
 def _money(cents: int) -> str:
@@ -73,6 +76,16 @@ def check_lines(v: ClaimView, out: list[Finding]) -> None:
             out.append(
                 R["completeness.revenue_code"].finding(
                     f"Line {n}: add the revenue code (4 digits, e.g. 0450).",
+                    line=n,
+                    field=f"lines[{n}].revenue_code",
+                    location=v.where("revenue"),
+                )
+            )
+        elif not _REVENUE.fullmatch(line.revenue_code or ""):
+            out.append(
+                R["codes.revenue_code_malformed"].finding(
+                    f"Line {n}: revenue code '{line.revenue_code}' is not four digits; write it with its leading "
+                    "zero (0450, not 450).",
                     line=n,
                     field=f"lines[{n}].revenue_code",
                     location=v.where("revenue"),

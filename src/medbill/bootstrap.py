@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     session_minutes: int = 480
     fast_password_hashing: bool = False  # tests only
     sandbox_dir: Path = Path("./medbill-sandbox")  # the sandbox payer's mailbox (the demo's clearinghouse)
+    clearinghouse_config: Path | None = None  # TOML of named connections (SFTP, directory, HTTP); None: the sandbox
     clock_at: datetime | None = None  # run as of this moment (tests, demos, replaying a day); None: the real clock
     underpayment_tolerance_cents: int = 100  # a paid line this far below the contracted amount is not queued
 
@@ -94,3 +95,24 @@ def sandbox_clearinghouse(container: Container, *, fresh: bool = False) -> Clear
     if fresh and container.settings.sandbox_dir.exists():
         shutil.rmtree(container.settings.sandbox_dir)
     return SandboxClearinghouse(container.settings.sandbox_dir, now=container.deps.clock.now)
+
+
+def clearinghouse(container: Container, name: str | None = None) -> Clearinghouse:
+    """The mailbox called ``name`` in ``MEDBILL_CLEARINGHOUSE_CONFIG`` (the only one when not named); the sandbox
+    payer when no connections are configured (or when ``name`` is ``sandbox`` and no connection has that name)."""
+    from medbill.adapters.clearinghouse.config import load_configs
+    from medbill.adapters.clearinghouse.factory import build_clearinghouse
+    from medbill.domain.errors import ValidationError
+
+    path = container.settings.clearinghouse_config
+    configs = load_configs(path) if path is not None else {}
+    if (name is None and not configs) or (name == "sandbox" and name not in configs):
+        return sandbox_clearinghouse(container)
+    if name is None:
+        if len(configs) != 1:
+            raise ValidationError(f"name one of the mailboxes: {', '.join(sorted(configs))}", field="mailbox")
+        return build_clearinghouse(next(iter(configs.values())))
+    if name not in configs:
+        known = ", ".join(sorted([*configs, "sandbox"]))
+        raise ValidationError(f"no clearinghouse connection called {name!r} (known: {known})", field="mailbox")
+    return build_clearinghouse(configs[name])

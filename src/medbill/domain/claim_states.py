@@ -46,13 +46,15 @@ class ClaimEvent(StrEnum):
     REOPEN = "reopen"
     VOID = "void"
     REPLACE = "replace"
+    STATUS = "status"  # a 276 asked or a 277 answered: noted in the history, the claim stays where it is
 
 
 S = ClaimStatus
 _ADJUDICATED = (S.PAID, S.PARTIALLY_PAID, S.DENIED)
 _WITH_PAYER = (S.SUBMITTED, S.ACCEPTED, S.PENDING)
 
-TRANSITIONS: dict[ClaimEvent, tuple[tuple[ClaimStatus, ...], ClaimStatus]] = {
+# A target of None keeps the claim where it is (an event that is only noted in the history).
+TRANSITIONS: dict[ClaimEvent, tuple[tuple[ClaimStatus, ...], ClaimStatus | None]] = {
     ClaimEvent.SCRUB: ((S.DRAFT, S.SCRUBBED), S.SCRUBBED),
     ClaimEvent.EDIT: ((S.DRAFT, S.SCRUBBED, S.QUEUED, S.REJECTED), S.DRAFT),
     ClaimEvent.QUEUE: ((S.SCRUBBED,), S.QUEUED),
@@ -72,6 +74,10 @@ TRANSITIONS: dict[ClaimEvent, tuple[tuple[ClaimStatus, ...], ClaimStatus]] = {
     # a void (frequency 8) or a replacement (7) only makes sense once the payer has the claim
     ClaimEvent.VOID: ((*_WITH_PAYER, *_ADJUDICATED, S.SECONDARY_BILLED, S.PATIENT_BILLED), S.VOIDED),
     ClaimEvent.REPLACE: ((S.ACCEPTED, S.PENDING, *_ADJUDICATED, S.SECONDARY_BILLED, S.PATIENT_BILLED), S.REPLACED),
+    ClaimEvent.STATUS: (
+        (*_WITH_PAYER, S.REJECTED, *_ADJUDICATED, S.SECONDARY_BILLED, S.PATIENT_BILLED, S.CLOSED),
+        None,
+    ),
 }
 
 
@@ -85,7 +91,7 @@ def next_status(current: ClaimStatus, event: ClaimEvent) -> ClaimStatus:
             f"(only from: {allowed})",
             field="status",
         )
-    return target
+    return current if target is None else target
 
 
 def allowed_events(current: ClaimStatus) -> list[ClaimEvent]:

@@ -16,7 +16,7 @@ remotely only when the transport is configured to).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -88,10 +88,18 @@ def x12_kind(data: bytes) -> str | None:
 
 
 def send_file(
-    deps: Deps, actor: Actor, clearinghouse: Clearinghouse, name: str, data: bytes, kind: str | None = None
+    deps: Deps,
+    actor: Actor,
+    clearinghouse: Clearinghouse,
+    name: str,
+    data: bytes,
+    kind: str | None = None,
+    *,
+    permission: Permission = EXCHANGE,
 ) -> ClearinghouseFile:
-    """Send ``data`` to the mailbox's outbound side under the name its naming pattern gives ``name``; archived."""
-    actor.require(EXCHANGE)
+    """Send ``data`` to the mailbox's outbound side under the name its naming pattern gives ``name``; archived.
+    ``permission``: what the caller's verb needs (an eligibility 270 is front-desk work, not claim submission)."""
+    actor.require(permission)
     check_remote_name(name)
     if not data:
         raise ValidationError("an empty file is not sent", field="data")
@@ -136,12 +144,20 @@ def send_file(
     return replace(record, status=FileStatus.SENT)
 
 
-def poll(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> Sequence[ArchivedFile]:
+def poll(
+    deps: Deps,
+    actor: Actor,
+    clearinghouse: Clearinghouse,
+    *,
+    kinds: Collection[str] | None = None,
+    permission: Permission = EXCHANGE,
+) -> Sequence[ArchivedFile]:
     """Fetch every file waiting on the inbound side that was not fetched before; returns the new ones, archived.
 
-    A failure part-way keeps what was archived before it (a next poll goes on from there) and raises.
+    A failure part-way keeps what was archived before it (a next poll goes on from there) and raises. With ``kinds``
+    (``{"271"}``), files of other kinds are left in the mailbox, neither archived nor confirmed, for their own poller.
     """
-    actor.require(EXCHANGE)
+    actor.require(permission)
     fetched: list[ArchivedFile] = []
     with clearinghouse:
         listing = [f for f in clearinghouse.list_inbound() if _listable(f.name)]
@@ -150,6 +166,8 @@ def poll(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> Sequence[Arc
         for remote in sorted(listing, key=lambda f: (f.modified_at is None, f.modified_at, f.name)):
             if not any(_settled_copy(remote, k) for k in known):
                 data = clearinghouse.fetch(remote.name)
+                if kinds is not None and x12_kind(data) not in kinds:
+                    continue
                 archived = _archive_received(deps, actor, clearinghouse, remote, data)
                 if archived is not None:
                     fetched.append(archived)

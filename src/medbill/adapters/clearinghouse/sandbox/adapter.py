@@ -83,7 +83,14 @@ class SandboxClearinghouse(Nesting):
         answers = self.engine.answer(data, state, self._now())
         stem = PurePosixPath(name).stem
         inbound = self.root / "inbound"
-        for suffix, text in (("999", answers.ack_999), ("277CA", answers.ack_277ca), ("835", answers.remittance_835)):
+        for suffix, text in (
+            ("TA1", answers.ack_ta1),
+            ("999", answers.ack_999),
+            ("277CA", answers.ack_277ca),
+            ("835", answers.remittance_835),
+            ("277", answers.status_277),
+            ("271", answers.eligibility_271),
+        ):
             if text is not None:
                 _write_new(inbound / f"{stem}.{suffix}.x12", text.encode("ascii"))
         tmp = state_path.with_suffix(".tmp")

@@ -42,6 +42,7 @@ class SandboxState:
     benefits: dict[str, list[int | None]] = field(default_factory=dict)  # payer|member → [deductible, oop] remaining
     seen: set[str] = field(default_factory=set)  # duplicate keys of lines adjudicated before
     interchanges: int = 0  # answers written so far: the next control numbers
+    claims: dict[str, list[str | int]] = field(default_factory=dict)  # payer|CLM01 → what a 276 is told (status.py)
 
     def benefit_state(self, payer: SandboxPayer, member_id: str, plan: MemberPlan) -> BenefitState:
         used = self.benefits.get(f"{payer.payer_id}|{member_id}")
@@ -60,12 +61,19 @@ class SandboxState:
 
     def dumps(self) -> str:
         body = {"benefits": self.benefits, "seen": sorted(self.seen), "interchanges": self.interchanges}
+        if self.claims:
+            body["claims"] = self.claims
         return json.dumps(body, indent=1, sort_keys=True)
 
     @classmethod
     def loads(cls, text: str) -> SandboxState:
         raw = json.loads(text)
-        return cls(benefits=dict(raw["benefits"]), seen=set(raw["seen"]), interchanges=int(raw["interchanges"]))
+        return cls(
+            benefits=dict(raw["benefits"]),
+            seen=set(raw["seen"]),
+            interchanges=int(raw["interchanges"]),
+            claims=dict(raw.get("claims", {})),
+        )
 
 
 def _procedure(line_proc: ProcedureCode | None, revenue_code: str | None) -> ProcedureCode:

@@ -72,6 +72,7 @@ class SandboxPayer:
     institutional_percent: Decimal  # 837I lines: this percent of the charge
     copays: tuple[CopayFamily, ...]
     members: tuple[MemberPlan, ...]
+    review_over_cents: int | None = None  # claims charging more are pended for review (no 835; a 276 hears P2)
 
     def member(self, member_id: str) -> MemberPlan | None:
         """The explicit member, else the first pattern that matches; None for an unknown member ID."""
@@ -133,6 +134,7 @@ def _payer(p: dict[str, Any]) -> SandboxPayer:
             for c in p.get("copays", ())
         ),
         members=tuple(_member(m) for m in p.get("members", ())),
+        review_over_cents=None if p.get("review_over_cents") is None else int(p["review_over_cents"]),
     )
 
 

@@ -1,4 +1,7 @@
-"""The sandbox payer: an 837 file in, its 999, 277CA and 835 out, computed deterministically from a seed and a state."""
+"""The sandbox payer: an 837 file in, its 999, 277CA and 835 out, computed deterministically from a seed and a state.
+
+A 276 is answered with a 999 and a 277 (``status.py``); a broken envelope with a TA1 alone (``interchange.py``).
+"""
 
 from __future__ import annotations
 
@@ -18,8 +21,18 @@ from medbill.adapters.clearinghouse.sandbox.acks import (
 )
 from medbill.adapters.clearinghouse.sandbox.adjudicator import SandboxState, adjudicate
 from medbill.adapters.clearinghouse.sandbox.config import SandboxPayer
-from medbill.domain.acknowledgements import ClaimAcknowledgement, ClaimStatusReport, ProviderStatus, StatusInfo
+from medbill.adapters.clearinghouse.sandbox.eligibility import answer_270
+from medbill.adapters.clearinghouse.sandbox.interchange import ta1_answer
+from medbill.adapters.clearinghouse.sandbox.status import answer_request, remember_adjudicated, remember_pended
+from medbill.domain.acknowledgements import (
+    ClaimAcknowledgement,
+    ClaimStatusReport,
+    ClaimStatusRequest,
+    ProviderStatus,
+    StatusInfo,
+)
 from medbill.domain.claims import Claim, ClaimBatch, Contact, EntityType, NamedEntity, Reference
+from medbill.domain.eligibility import EligibilityRequest
 from medbill.domain.remittance import ClaimPayment, Payment, Remittance
 from medbill.formats import x12
 from medbill.formats.x12.envelope import InterchangeHeader, parse_isa, walk_interchange
@@ -34,6 +47,9 @@ class Answers:
     ack_999: str | None = None
     ack_277ca: str | None = None
     remittance_835: str | None = None
+    ack_ta1: str | None = None  # the interchange's TA1: rejected (then nothing else), or asked for by ISA14
+    status_277: str | None = None  # the 277 answering a 276
+    eligibility_271: str | None = None  # the 271 answering a 270 (real time: no 999 unless the 270 was unreadable)
 
 
 class SandboxPayerEngine:
@@ -52,11 +68,16 @@ class SandboxPayerEngine:
         """The 999 for the file, and for each 837 read cleanly its 277CA and (for accepted claims) its 835."""
         try:
             interchanges = list(split_interchanges(decode(data)))
+            ack_ta1, rejected = ta1_answer(interchanges[0], state, now, self._envelope)
+            if rejected:
+                return Answers(ack_ta1=ack_ta1)
             isa = parse_isa(interchanges[0][1][0])
         except (x12.X12Error, IndexError):
             return Answers()  # not an interchange at all: nothing to acknowledge it with
         groups: list[GroupSeen] = []
         batches: list[tuple[str, ClaimBatch]] = []
+        requests: list[ClaimStatusRequest] = []
+        inquiries: list[EligibilityRequest] = []
         for delimiters, segments in interchanges:
             found = scan_groups(segments)
             groups += found
@@ -73,12 +94,17 @@ class SandboxPayerEngine:
                         continue
                     if isinstance(doc, ClaimBatch):
                         batches.append((raw.control_number, doc))
+                    elif isinstance(doc, ClaimStatusRequest):
+                        requests.append(doc)
+                    elif isinstance(doc, EligibilityRequest):
+                        inquiries.append(doc)
             except x12.X12Error as exc:  # the envelope broke: every set not read by then is rejected with it
                 for seen in sets.values():
                     if seen.control_number not in read and seen.error is None:
                         seen.error = exc
         state.interchanges += 1
         envelope = self._envelope(isa, state.interchanges, now)
+        groups = [g for g in groups if g.functional_id != "HS" or any(s.error for s in g.sets)]  # 270: 271 only
         ack_999 = x12.write_999([functional_ack(g) for g in groups], envelope) if groups else None
         acks: list[ClaimAcknowledgement] = []
         payments: dict[tuple[str, str], list[ClaimPayment]] = {}
@@ -91,9 +117,14 @@ class SandboxPayerEngine:
                 statuses.append(_report(claim, status, number if status.category == "A2" else None))
                 if payer is None or status.category != "A2":
                     continue
+                if payer.review_over_cents is not None and claim.total_charge_cents > payer.review_over_cents:
+                    remember_pended(state, payer.payer_id, claim, number, now.date())
+                    continue
                 plan = payer.member(claim.subscriber.subscriber.identifier or "")
                 assert plan is not None
                 paid = adjudicate(claim, payer, plan, state, received=now.date(), payer_claim_number=number)
+                trace = self._digits("check", payer.payer_id, key_provider(claim), isa.control_number, length=10)
+                remember_adjudicated(state, payer.payer_id, paid, now.date(), trace)  # what a 276 is told later
                 key = (payer.payer_id, claim.billing_provider.identifier or "")
                 payments.setdefault(key, []).append(paid)
                 entities[key] = (payer, claim.billing_provider)
@@ -109,7 +140,45 @@ class SandboxPayerEngine:
             if remits
             else None
         )
-        return Answers(ack_999=ack_999, ack_277ca=ack_277ca, remittance_835=remittance_835)
+        status_277 = self._status_277(requests, isa, state, now, fresh=bool(acks or remits)) if requests else None
+        return Answers(
+            ack_999=ack_999,
+            ack_277ca=ack_277ca,
+            remittance_835=remittance_835,
+            ack_ta1=ack_ta1,
+            status_277=status_277,
+            eligibility_271=self._eligibility_271(inquiries, state, now, envelope) if inquiries else None,
+        )
+
+    def _eligibility_271(
+        self, inquiries: list[EligibilityRequest], state: SandboxState, now: datetime, envelope: x12.Envelope
+    ) -> str:
+        """The 271 answering the file's 270s, in the interchange slot after the 999's (a 270 file has no 277CA)."""
+        answers = [answer_270(r, self.payers, state, now, self._digits) for r in inquiries]
+        slot = replace(envelope, interchange_control_number=envelope.interchange_control_number + 1)
+        return x12.write_271(answers, slot)
+
+    def _status_277(
+        self,
+        requests: list[ClaimStatusRequest],
+        isa: InterchangeHeader,
+        state: SandboxState,
+        now: datetime,
+        fresh: bool,
+    ) -> str:
+        """The 277 answering the file's 276s (in the 277CA's interchange slot, or a new slot when that one is used)."""
+        if fresh:
+            state.interchanges += 1
+        envelope = self._envelope(isa, state.interchanges, now)
+        answers = []
+        for request in requests:
+            known = self.payers.get(request.payer.identifier or "")
+            source = known.entity if known else request.payer
+            reference = self._digits("277", isa.control_number, request.reference, length=9)
+            answers.append(answer_request(request, state, now, source=source, reference=reference))
+        return x12.write_277(
+            answers, replace(envelope, interchange_control_number=envelope.interchange_control_number + 1)
+        )
 
     def _envelope(self, isa: InterchangeHeader, count: int, now: datetime) -> x12.Envelope:
         base = (count - 1) * 3 + 1  # three interchanges per answered file: 999, 277CA, 835
@@ -231,6 +300,11 @@ def _report(claim: Claim, status: StatusInfo, payer_claim_number: str | None) ->
         service_date=min(dates) if dates else None,
         service_date_end=max(dates) if dates and max(dates) != min(dates) else None,
     )
+
+
+def key_provider(claim: Claim) -> str:
+    """The billing provider's NPI as the 835 is keyed on it (one 835 per payer and billing provider)."""
+    return claim.billing_provider.identifier or ""
 
 
 def _charge(report: ClaimStatusReport) -> int:

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     SETUP_READ = "setup.read"  # providers, facilities, payers, fee schedules
     SETUP_WRITE = "setup.write"
     CLAIMS_SUBMIT = "claims.submit"  # send files to and poll a clearinghouse
+    ELIGIBILITY_CHECK = "eligibility.check"  # send a 270 and take in its 271 (the front desk's check before a visit)
     REMITTANCE_POST = "remittance.post"  # import and post 835s and paper EOBs, work the payment queues
     PATIENT_PAYMENT = "patient_payment.post"  # take a patient's payment, set up a plan
     BALANCE_WRITE_OFF = "balance.write_off"  # write off a small balance, refund a credit
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ENCOUNTER_WRITE,
             Permission.SETUP_WRITE,
             Permission.CLAIMS_SUBMIT,
+            Permission.ELIGIBILITY_CHECK,
             Permission.REMITTANCE_POST,
             Permission.PATIENT_PAYMENT,
             Permission.BALANCE_WRITE_OFF,
@@ -56,7 +58,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.CODER: frozenset(_READ | {Permission.ENCOUNTER_WRITE}),
     Role.FRONT_DESK: frozenset(
-        _READ | {Permission.PATIENT_WRITE, Permission.COVERAGE_WRITE, Permission.PATIENT_PAYMENT}
+        _READ
+        | {
+            Permission.PATIENT_WRITE,
+            Permission.COVERAGE_WRITE,
+            Permission.PATIENT_PAYMENT,
+            Permission.ELIGIBILITY_CHECK,
+        }
     ),
     Role.VIEWER: frozenset(_READ),
 }

@@ -13,6 +13,7 @@ from medbill.domain.appointments import VisitType
 from medbill.domain.errors import MedbillError
 from medbill.domain.parties import ProviderRole
 from medbill.services import appointments as appointment_services
+from medbill.services import eligibility as eligibility_services
 from medbill.services import estimates as estimate_services
 from medbill.services import patients as patient_services
 from medbill.services import setup
@@ -49,6 +50,7 @@ def day_list(request: Request, who: SignedIn = Depends(signed_in)) -> Response:
             "next": day + timedelta(days=1),
             "found": found,
             "people": people,
+            "checks": eligibility_services.checks_for_appointments(deps, actor, [a.id for a in found]),
             "providers": providers,
             "nav": "appointments",
         },

@@ -20,9 +20,9 @@ def clock() -> FixedClock:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Each test that asks for a database runs twice: on a SQLite file and on a fresh PostgreSQL database."""
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'medbill.db'}"
+        yield f"sqlite:///{tmp_path / 'medbill.db'}"  # no file yet: make_container copies the migrated template
         return
-    url, name = create_pg_database()
+    url, name = create_pg_database(migrated=request.node.get_closest_marker("empty_database") is None)
     try:
         yield url
     finally:

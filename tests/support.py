@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
@@ -31,14 +35,63 @@ class FixedClock:
         return self.current.date()
 
 
-def create_pg_database() -> tuple[str, str]:
-    """A new empty PostgreSQL database on the local server; returns (url, name)."""
+# Migrating a fresh database through every revision costs about a second on PostgreSQL; each test process migrates
+# one template per database kind instead and copies it (PostgreSQL CREATE DATABASE … TEMPLATE, a SQLite file copy).
+# The copies are exactly what the migrations build, and tests/integration/test_migrations.py checks them.
+_MIGRATED: set[str] = set()  # URLs made from a template: already at the newest revision
+_templates: dict[str, str] = {}
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _pg_template() -> str:
+    if "postgresql" not in _templates:
+        from medbill.adapters.db.migrate import upgrade
+
+        name = f"medbill_template_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        upgrade(_pg_url(name))
+        atexit.register(drop_pg_database, name)
+        _templates["postgresql"] = name
+    return _templates["postgresql"]
+
+
+def _sqlite_template() -> Path:
+    if "sqlite" not in _templates:
+        from medbill.adapters.db.migrate import upgrade
+
+        folder = Path(tempfile.mkdtemp(prefix="medbill-template-"))
+        upgrade(f"sqlite:///{folder / 'template.db'}")
+        atexit.register(shutil.rmtree, folder, True)
+        _templates["sqlite"] = str(folder / "template.db")
+    return Path(_templates["sqlite"])
+
+
+def create_pg_database(*, migrated: bool = True) -> tuple[str, str]:
+    """A new PostgreSQL database on the local server, at the newest revision (or empty); returns (url, name)."""
     name = f"medbill_test_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{_pg_template()}"' if migrated else ""
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
     admin.dispose()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}", name
+    url = _pg_url(name)
+    if migrated:
+        _MIGRATED.add(url)
+    return url, name
+
+
+def migrated_sqlite_url(path: Path) -> str:
+    """A SQLite file at ``path`` at the newest revision, copied from the process's template."""
+    shutil.copyfile(_sqlite_template(), path)
+    url = f"sqlite:///{path}"
+    _MIGRATED.add(url)
+    return url
 
 
 def drop_pg_database(name: str) -> None:
@@ -49,8 +102,11 @@ def drop_pg_database(name: str) -> None:
 
 
 def make_container(url: str, clock: FixedClock) -> Container:
+    if url.startswith("sqlite:///") and url not in _MIGRATED and not Path(url.removeprefix("sqlite:///")).exists():
+        url = migrated_sqlite_url(Path(url.removeprefix("sqlite:///")))
     container = build(Settings(database_url=url, fast_password_hashing=True, secret_key="test-secret"), clock=clock)
-    migrate_container(container)
+    if url not in _MIGRATED:
+        migrate_container(container)
     return container
 
 

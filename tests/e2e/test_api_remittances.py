@@ -62,7 +62,8 @@ def test_preview_post_and_reimport_an_835_then_read_the_ledger(api: tuple[Schema
     assert (posted["posted"], posted["dry_run"]) == (2, False)
     [tr] = posted["transactions"]  # type: ignore[misc]
     assert tr["totals"] == {
-        "contractual_adjustment": "183.00",
+        "contractual_adjustment": "31.50",
+        "denial": "151.50",  # kept as data; Acme still owes it until the denial is worked
         "payer_payment": "85.00",
         "transfer_to_patient": "35.00",
     }
@@ -96,6 +97,9 @@ def test_preview_post_and_reimport_an_835_then_read_the_ledger(api: tuple[Schema
         (1, "35.00"),
         (2, "0.00"),
     ]
+    acme = client.call("GET", "/payers/{payer_id}/totals", path={"payer_id": practice.commercial_id}).json()
+    # the CO-50 denial is not an adjustment: its 151.50 stays owed by Acme until the biller works it
+    assert (acme["payments"], acme["adjustments"], acme["to_patient"]) == ("85.00", "31.50", "35.00")
     account = client.call("GET", "/patients/{patient_id}/account", path={"patient_id": claim.patient_id}).json()
     assert account["balance"]["patient_balance"] == "35.00"
     assert account["visits"][0]["owed_by_share"] == {"copay": "25.00", "coinsurance": "10.00"}

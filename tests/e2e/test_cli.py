@@ -102,17 +102,24 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
         "scrubbed": 5,
         "secondary_billed": 4,
     }
-    assert (first["remittances_posted"], first["secondary_claims"], first["work_queues"]) == (5, 4, {"denial": 16})
+    assert (first["remittances_posted"], first["secondary_claims"], first["work_queues"]) == (
+        5,
+        4,
+        {"denial": 16, "rejection": 2},
+    )
     assert first["statements"] == 20  # one per guarantor owing $5.00 or more after insurance
     assert first["ledger"] == {
         "charge": "6464.00",
-        "contractual_adjustment": "2469.71",
+        "contractual_adjustment": "1407.71",
+        "denial": "1062.00",  # kept as data: still owed by the payers until the denials are worked
         "payer_payment": "543.58",
         "transfer_to_insurance": "210.15",
         "transfer_to_patient": "2538.86",
     }
+    # tomorrow's 24 appointments: every coverage in force checked through the sandbox payer (270 out, 271 back)
+    assert (first["eligibility_tomorrow"], first["estimates_tomorrow"]) == ({"active": 28}, 24)
     kinds = sorted({f.name.split("_", 1)[0] for f in (tmp_path / "edi").iterdir()})
-    assert kinds == ["277CA", "835", "837P", "999"]
+    assert kinds == ["270", "271", "277CA", "835", "837P", "999"]
     again = json.loads(run("demo", "--no-serve", "--json", url=url).stdout)
     assert (again["created"], again["practice_id"]) == (False, first["practice_id"])
     text = run("demo", "--no-serve", url=url).stdout
@@ -140,9 +147,13 @@ def test_demo_builds_once_and_reports_a_summary(tmp_path: Path) -> None:
     first_id = day["appointments"][0]["id"]
     priced = json.loads(run("estimate", first_id, "--json", url=url).stdout)
     assert priced["appointment_id"] == first_id
-    assert Decimal(priced["patient_total"]) + Decimal(priced["insurance"]) <= sum(
+    assert Decimal(priced["patient_visit"]) + Decimal(priced["insurance"]) <= sum(
         Decimal(line["charge"]) for line in priced["lines"]
     )
+    # the total adds what the patient still owes from earlier visits, less unapplied credit (from the 271 now)
+    owed = Decimal(priced["patient_visit"]) + Decimal(priced["prior_balance"]) - Decimal(priced["credits"])
+    assert Decimal(priced["patient_total"]) == max(Decimal(0), owed)
+    assert priced["benefits_source"] == "271"
 
 
 def _free_port() -> int:

@@ -107,6 +107,7 @@ def test_a_biller_signs_in_registers_a_patient_with_coverage_and_enters_an_encou
             "$25.00",
             "$1,500.50",
             "20%",
+            re.compile(r"^\s*never checked\s+Check now\s*$"),  # the latest 271, and a button to check now
         ]
     )
 

@@ -183,6 +183,8 @@ def test_adding_coverage_shows_the_row_with_payer_order_member_id_dates_and_bene
     row = re.search(r'<table class="grid" id="coverage-table">.*?<tbody>\s*<tr>(.*?)</tr>', page.text, re.S)
     assert row
     cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1), re.S)]
+    eligibility = cells.pop()  # the latest 271, with a button to check now
+    assert eligibility.startswith('<span class="muted">never checked</span>') and "Check now" in eligibility
     assert cells == [
         "primary",
         "Acme Health",

@@ -180,11 +180,17 @@ def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
         "/patients/{patient_id}/payments": {"amount": "10.00", "method": "cash", "received_on": "2026-11-26"},
         "/remittances/preview": {},
         "/remittances/post": {"name": "x.835", "content": "SVNB"},
-        "/queues/{queue}/{item_id}/close": {"resolution": "appealed"},
+        "/queues/{queue}/bulk": {"ids": "x", "action": "close", "resolution": "appealed"},
         "/reconciliation/deposits": {},
         "/statements/run": {"min_balance": "5.00", "cycle_days": "28", "due_days": "21"},
         "/statements/holds": {"account_number": "A1", "reason": "dispute"},
         "/statements/holds/{patient_id}/release": {},
+        "/patients/{patient_id}/eligibility": {},
+        "/claims/{claim_id}/appeal": {"argument": "Please pay.", "attachments": "Records", "level": "1"},
+        "/appeals/{appeal_id}/sent": {"sent_on": "2026-11-26"},
+        "/appeals/{appeal_id}/outcome": {"outcome": "won", "answered_on": "2026-11-26", "note": ""},
+        "/appeals/{appeal_id}/revise": {"argument": "Please pay.", "attachments": ""},
+        "/claims/{claim_id}/write-off": {"reason": "courtesy", "note": "x"},
     }
 
 
@@ -211,11 +217,17 @@ def test_every_web_form_post_is_covered_by_the_csrf_test(web_practice: Practice)
         "/patients/{patient_id}/payments",
         "/remittances/preview",
         "/remittances/post",
-        "/queues/{queue}/{item_id}/close",
+        "/queues/{queue}/bulk",
         "/reconciliation/deposits",
         "/statements/run",
         "/statements/holds",
         "/statements/holds/{patient_id}/release",
+        "/patients/{patient_id}/eligibility",
+        "/claims/{claim_id}/appeal",
+        "/appeals/{appeal_id}/sent",
+        "/appeals/{appeal_id}/outcome",
+        "/appeals/{appeal_id}/revise",
+        "/claims/{claim_id}/write-off",
     ],
 )
 def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: Web, path: str, token: str) -> None:
@@ -224,7 +236,7 @@ def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: 
     data = _forms(web.practice, patient_id)[path]
     if token:
         data = {**data, "csrf_token": token}
-    url = path.format(patient_id=patient_id, queue="denial", item_id="x")
+    url = path.format(patient_id=patient_id, queue="denial", item_id="x", claim_id="x", appeal_id="x")
     refused = web.client.post(url, data=data, follow_redirects=False)
     assert refused.status_code == 403
     assert "Nothing was saved" in refused.text

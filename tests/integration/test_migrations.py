@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -11,6 +12,7 @@ from medbill.adapters.db.engine import make_engine
 from medbill.adapters.db.migrate import current_revision, upgrade
 
 
+@pytest.mark.empty_database
 def test_migrations_build_exactly_the_declared_schema(database_url: str) -> None:
     upgrade(database_url)
     upgrade(database_url)  # a second upgrade is a no-op

@@ -145,14 +145,48 @@ def test_remark_codes_are_kept_as_data_on_the_line_entries() -> None:
     remarked = ServicePayment(
         procedure=ProcedureCode(qualifier="HC", code="99213", modifiers=("25",)),
         charge_cents=12000,
-        paid_cents=0,
-        adjustments=(cas("CO-97", 12000),),
+        paid_cents=8000,
+        adjustments=(cas("CO-45", 4000),),
         line_control_number="C00000018-1",
         remarks=(Remark(qualifier="HE", code="N130"), Remark(qualifier="HE", code="M15")),
     )
     posting = post_claim_payment(clp(remarked), TARGET, practice_id="p", remittance_id="r1", at=AT, source="835 TRN 1")
-    assert [(e.reason_code, e.remark_codes) for e in posting.entries] == [("97", ("N130", "M15"))]
+    assert [(e.kind, e.reason_code, e.remark_codes) for e in posting.entries] == [
+        (EntryKind.PAYER_PAYMENT, None, ("N130", "M15")),
+        (EntryKind.CONTRACTUAL_ADJUSTMENT, "45", ("N130", "M15")),
+    ]
+
+
+def test_a_denial_moves_no_money_and_stays_owed_by_insurance_until_worked() -> None:
+    paid = svc("36415", 3150, 3150, lcn="C00000018-2")
+    refused = svc("99213", 12000, 0, cas("CO-97", 12000), lcn="C00000018-1", mods=("25",))
+    posting = post_claim_payment(
+        clp(refused, paid, claim_cas=(cas("OA-94", 0),)),
+        TARGET,
+        practice_id="p",
+        remittance_id="r1",
+        at=AT,
+        source="835 TRN 1",
+    )
     assert [line.line_number for line, _ in posting.denied_lines] == [1]
+    assert [(e.line_number, e.kind, e.group_code, e.reason_code, e.amount_cents) for e in posting.entries] == [
+        (1, EntryKind.DENIAL, "CO", "97", 12000),  # kept as data, moving no money
+        (2, EntryKind.PAYER_PAYMENT, None, None, 3150),
+    ]
+    assert line_balance(charges() + list(posting.entries), 1) == (12000, 0)
+    whole = post_claim_payment(
+        clp(status=Clp.DENIED, charge=15150, paid=0, claim_cas=(cas("CO-50", 15150),)),
+        TARGET,
+        practice_id="p",
+        remittance_id="r2",
+        at=AT,
+        source="835 TRN 2",
+    )
+    assert [(e.line_number, e.kind, e.reason_code, e.amount_cents) for e in whole.entries] == [
+        (1, EntryKind.DENIAL, "50", 12000),
+        (2, EntryKind.DENIAL, "50", 3150),
+    ]
+    assert line_balance(charges() + list(whole.entries), 1) == (12000, 0)
 
 
 def test_lines_match_by_ref_6r_then_by_code_date_and_charge_when_the_payer_drops_it() -> None:

@@ -72,6 +72,8 @@ def demo(
                 "ledger": {kind: str(Money(cents)) for kind, cents in sorted(summary.ledger.items())},
                 "work_queues": summary.queues,
                 "statements": summary.statements,
+                "eligibility_tomorrow": summary.eligibility,
+                "estimates_tomorrow": summary.estimates,
                 "users": sorted(DEMO_USERS),
                 "password": DEMO_PASSWORD,
             }
@@ -101,6 +103,12 @@ def demo(
                 f"{summary.secondary_claims} secondary claims billed"
             )
             console.print(f"  {summary.statements} patient statements produced (see /statements)")
+            if summary.eligibility:
+                checked = ", ".join(f"{n} {s}" for s, n in sorted(summary.eligibility.items()))
+                console.print(
+                    f"  eligibility for tomorrow: {checked}; {summary.estimates} estimates "
+                    "(see medbill eligibility run, /appointments)"
+                )
             if summary.queues:
                 queues = ", ".join(f"{n} {q.replace('_', ' ')}" for q, n in sorted(summary.queues.items()))
                 console.print(f"  work queues: {queues} (see /remittances)")

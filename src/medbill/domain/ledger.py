@@ -33,6 +33,8 @@ class EntryKind(StrEnum):
     PATIENT_WRITE_OFF = "patient_write_off"  # small balance, hardship, bad debt — with a reason
     REFUND = "refund"  # money given back to the patient or payer
     INTEREST = "interest"  # prompt-pay interest a payer added (835 AMT*I): income, not against the charge
+    DENIAL = "denial"  # what a payer refused (group, CARC, RARCs, amount) as data: moves no money; the charge stays
+    # owed by insurance until the biller appeals, corrects, or writes it off (then an adjustment entry)
 
 
 class PatientShare(StrEnum):
@@ -56,6 +58,7 @@ _EFFECT: dict[EntryKind, tuple[int, int]] = {
     EntryKind.PATIENT_WRITE_OFF: (0, -1),
     EntryKind.REFUND: (0, 1),
     EntryKind.INTEREST: (0, 0),
+    EntryKind.DENIAL: (0, 0),
 }
 PAYMENTS = frozenset({EntryKind.PAYER_PAYMENT, EntryKind.PATIENT_PAYMENT})
 ADJUSTMENTS = frozenset({EntryKind.CONTRACTUAL_ADJUSTMENT, EntryKind.OTHER_ADJUSTMENT, EntryKind.PATIENT_WRITE_OFF})

@@ -13,7 +13,9 @@ Matching a service payment to our line (835 2110):
 Amounts go to entries like this: SVC03 → payer payment; CAS CO → contractual adjustment; CAS PR → transfer to
 the patient, by kind (PR-1 deductible, PR-2 coinsurance, PR-3 copay, other); CAS OA, PI, CR → other adjustment;
 claim-level CAS is spread over the matched lines in proportion to their charges, exactly to the cent; AMT*I
-interest is its own entry. On a secondary or tertiary claim, CARC 23 (the impact of prior payers' adjudication)
+interest is its own entry. A denial (a line, or a whole claim, refused with nothing paid and nothing left to the
+patient) posts no adjustment: the refused charge stays owed by insurance, in the denial queue, until the biller
+appeals, corrects and resubmits, or writes it off by reason. On a secondary or tertiary claim, CARC 23 (the impact of prior payers' adjudication)
 is the earlier payer's money and is not posted again. A reversal (CLP02 22) undoes every entry posted for the
 claim from earlier remittances, by new entries that name the ones they undo.
 """
@@ -213,6 +215,12 @@ class _Poster:
             )
         )
 
+    def deny(self, line: ClaimLineRecord, adjustment: Adjustment, remarks: tuple[str, ...], note: str = "") -> None:
+        """A refusal kept as data (kind DENIAL moves no money)."""
+        if adjustment.group is AdjustmentGroup.PATIENT_RESPONSIBILITY:
+            return
+        self.add(line, EntryKind.DENIAL, adjustment.amount_cents, adjustment=adjustment, remarks=remarks, note=note)
+
     def adjust(self, line: ClaimLineRecord, adjustment: Adjustment, remarks: tuple[str, ...], note: str = "") -> None:
         if self.target.order is not CoverageOrder.PRIMARY and adjustment.carc == PRIOR_PAYER_IMPACT:
             return
@@ -279,17 +287,33 @@ def post_claim_payment(
     claim_remarks = _claim_remarks(payment)
     if payment.lines:
         matches, unmatched = match_lines(payment, target.lines)
+        denied = tuple((m.line, m.service) for m in matches if line_denied(m.service))
+        refused = {line.line_number for line, _ in denied}
         for match in matches:
+            if match.line.line_number in refused:
+                # a denied line stays owed by insurance until the biller works the denial; the refusal is kept
+                for adjustment in match.service.adjustments:
+                    poster.deny(match.line, adjustment, _remarks(match.service, payment) + claim_remarks)
+                continue
             remarks = _remarks(match.service, payment) + claim_remarks
             poster.add(match.line, EntryKind.PAYER_PAYMENT, match.service.paid_cents, remarks=remarks)
             for adjustment in match.service.adjustments:
                 poster.adjust(match.line, adjustment, remarks)
-        lines_for_claim_level = [m.line for m in matches]
-        denied = tuple((m.line, m.service) for m in matches if line_denied(m.service))
+        lines_for_claim_level = [m.line for m in matches if m.line.line_number not in refused]
     else:
-        # no SVC loops: the claim's payment and adjustments are spread over all our lines by charge
+        # no SVC loops: the claim's payment and adjustments are spread over all our lines by charge (a whole-claim
+        # denial posts nothing: the charge stays owed by insurance until the biller works the denial)
         matches, unmatched = [], []
-        lines_for_claim_level = list(target.lines)
+        whole_claim_denied = payment.status is RemitStatus.DENIED or (
+            payment.paid_cents == 0 and not payment.patient_responsibility_cents
+        )
+        lines_for_claim_level = [] if whole_claim_denied else list(target.lines)
+        if whole_claim_denied:
+            weights = [line.charge_cents for line in target.lines]
+            for adjustment in payment.adjustments:
+                for line, cents in zip(target.lines, spread(adjustment.amount_cents, weights), strict=True):
+                    part = Adjustment(group=adjustment.group, carc=adjustment.carc, amount_cents=cents)
+                    poster.deny(line, part, claim_remarks, note=" (claim level)")
         for line, cents in zip(
             lines_for_claim_level,
             spread(payment.paid_cents - interest_cents(payment), [li.charge_cents for li in lines_for_claim_level]),

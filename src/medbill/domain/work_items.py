@@ -16,6 +16,8 @@ class Queue(StrEnum):
     HELD_REMITTANCE = "held_remittance"  # an 835 that does not balance: not posted until a person decides
     FRONT_DESK = "front_desk"  # an eligibility check found inactive coverage, a changed member ID, a new other payer
     REJECTION = "rejection"  # a TA1, 999 or 277CA refused the claim before adjudication: fix it and send it again
+    NO_RESPONSE = "no_response"  # sent, and no answer from the payer after N days: call or send a 276
+    PAST_DUE = "past_due"  # a patient balance unpaid past N days: remind, plan, or collections
 
 
 class WorkStatus(StrEnum):
@@ -45,3 +47,27 @@ class WorkItem:
     next_action: str | None = None  # a NextAction
     payer_id: str | None = None
     patient_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkNote:
+    at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkQuery:
+    """Filters for a work queue: every field narrows; ``owner=""`` means unassigned."""
+
+    queue: Queue | None = None
+    status: WorkStatus | None = WorkStatus.OPEN
+    owner: str | None = None
+    payer_id: str | None = None
+    category: str | None = None
+    created_before: datetime | None = None  # older than this (age filter)
+    min_amount_cents: int | None = None
+    text: str | None = None  # words in the reason
+    order: str = "oldest"  # oldest, due, amount
+    limit: int = 100
+    offset: int = 0

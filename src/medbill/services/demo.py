@@ -173,6 +173,8 @@ class DemoSummary:
     ledger: dict[str, int] = field(default_factory=dict)  # cents by entry kind, over the whole practice
     queues: dict[str, int] = field(default_factory=dict)  # open work items by queue
     statements: int = 0  # patient statements produced after insurance (one per guarantor owing $5.00 or more)
+    eligibility: dict[str, int] = field(default_factory=dict)  # tomorrow's checks by status (active, rejected …)
+    estimates: int = 0  # tomorrow's appointments estimated
 
 
 def make_npi(rng: random.Random, kind: str) -> str:
@@ -402,6 +404,7 @@ def build_demo(
     counts["appointments"] = _schedule_tomorrow(deps, actor, rng, doctors, facility.id)
     billed = batches.bill_unbilled(deps, actor, options=batches.BatchOptions(usage="T"), out_dir=edi_out)
     cycle = _run_cycle(deps, actor, clearinghouse, edi_out) if clearinghouse is not None else _Cycle({}, 0, 0)
+    checked = _check_tomorrow(deps, actor, clearinghouse, edi_out) if clearinghouse is not None else ({}, 0)
     return DemoSummary(
         practice.id,
         True,
@@ -421,7 +424,39 @@ def build_demo(
         ledger=_ledger_totals(deps, actor),
         statements=_statements(deps, actor) if clearinghouse is not None else 0,
         queues={k: v for k, v in accounts.queue_counts(deps, actor).items() if v},
+        eligibility=checked[0],
+        estimates=checked[1],
     )
+
+
+def _check_tomorrow(
+    deps: Deps, actor: Actor, clearinghouse: Clearinghouse, edi_out: Path | None
+) -> tuple[dict[str, int], int]:
+    """Eligibility for tomorrow's appointments through the (sandbox) payer (the 270s and 271s also to ``edi_out``),
+    then each appointment's estimate; (checks by status, estimates computed)."""
+    from medbill.domain.eligibility_checks import CheckStatus
+    from medbill.domain.errors import MedbillError
+    from medbill.services import eligibility, estimates
+
+    tomorrow = deps.clock.today() + timedelta(days=1)
+    run = eligibility.run_eligibility(deps, actor, clearinghouse, tomorrow, usage="T")
+    if edi_out is not None:
+        for listed in clearinghouse_files.list_files(deps, actor, limit=1000):
+            kind = listed.x12_kind or ""
+            if kind in ("270", "271"):
+                archived = clearinghouse_files.archived_file(deps, actor, listed.id)
+                name = (
+                    listed.remote_name if listed.remote_name.startswith(f"{kind}_") else f"{kind}_{listed.remote_name}"
+                )
+                (edi_out / name).write_bytes(archived.content)
+    done = 0
+    for appointment in appointments.appointments_on(deps, actor, tomorrow):
+        try:
+            estimates.estimate_appointment(deps, actor, appointment.id)
+        except MedbillError:
+            continue  # a planned service the fee schedule does not price: the day list shows it
+        done += 1
+    return {s.value: run.count(s) for s in CheckStatus if run.count(s)}, done
 
 
 _PLANS: tuple[tuple[str, tuple[tuple[str, int, tuple[str, ...]], ...]], ...] = (

@@ -9,12 +9,15 @@ from enum import StrEnum
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from medbill.domain.appeals import Appeal, AppealStatus
 from medbill.domain.appointments import Appointment
 from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.claim_records import ClaimBatchRecord, ClaimRecord, ClaimSnapshot
 from medbill.domain.claim_states import ClaimStatus, ClaimTransition
 from medbill.domain.claims import Claim
+from medbill.domain.collections import AccountCollections, CollectionStatus
 from medbill.domain.coverage import Coverage
+from medbill.domain.eligibility_checks import CheckStatus, EligibilityCheck
 from medbill.domain.encounters import Encounter
 from medbill.domain.fees import FeeSchedule
 from medbill.domain.ledger import LedgerEntry
@@ -25,8 +28,9 @@ from medbill.domain.posting import PostingTarget
 from medbill.domain.reconciliation import Deposit, RemittancePayment
 from medbill.domain.remittance import ProviderAdjustment
 from medbill.domain.remittance_records import RemittanceRecord
+from medbill.domain.report_facts import ClaimFacts, VisitMoney
 from medbill.domain.users import ApiToken, User
-from medbill.domain.work_items import Queue, WorkItem, WorkStatus
+from medbill.domain.work_items import Queue, WorkItem, WorkNote, WorkQuery, WorkStatus
 
 
 class Clock(Protocol):
@@ -143,6 +147,7 @@ class LedgerRepository(Protocol):
     def for_patient(self, practice_id: str, patient_id: str) -> Sequence[LedgerEntry]: ...
     def for_remittance(self, practice_id: str, remittance_id: str) -> Sequence[LedgerEntry]: ...
     def totals_by_kind(self, practice_id: str, *, payer_id: str | None = None) -> dict[str, int]: ...
+    def patient_balances(self, practice_id: str) -> list[tuple[str, int, datetime]]: ...
 
 
 class RemittanceRepository(Protocol):
@@ -172,6 +177,11 @@ class WorkQueueRepository(Protocol):
     ) -> Sequence[WorkItem]: ...
     def counts(self, practice_id: str) -> dict[str, int]: ...
     def close(self, practice_id: str, item_id: str, *, at: datetime, by: str, resolution: str) -> None: ...
+    def find(self, practice_id: str, query: WorkQuery) -> Sequence[WorkItem]: ...
+    def assign(self, practice_id: str, item_ids: Sequence[str], owner: str | None) -> int: ...
+    def add_note(self, practice_id: str, item_id: str, *, at: datetime, author: str, text: str) -> None: ...
+    def notes(self, practice_id: str, item_id: str) -> Sequence[WorkNote]: ...
+    def open_references(self, practice_id: str, queue: Queue) -> set[str]: ...
 
 
 class PostingLookups(Protocol):
@@ -179,6 +189,63 @@ class PostingLookups(Protocol):
 
     def targets(self, practice_id: str, control_numbers: Iterable[str]) -> dict[str, PostingTarget]: ...
     def move(self, practice_id: str, transitions: Sequence[tuple[ClaimTransition, str | None]]) -> None: ...
+
+
+class EligibilityCheckRepository(Protocol):
+    """Eligibility checks with their raw 270 (when sent) and 271 (when answered); newest first in every list."""
+
+    def add(self, check: EligibilityCheck, request: bytes | None) -> None: ...
+    def answer(self, check: EligibilityCheck, response: bytes | None) -> None: ...  # status, answer, problems
+    def get(self, practice_id: str, check_id: str) -> EligibilityCheck: ...
+    def raw(self, practice_id: str, check_id: str) -> tuple[bytes | None, bytes | None]: ...  # (270, 271)
+    def for_patient(self, practice_id: str, patient_id: str, *, limit: int = 50) -> Sequence[EligibilityCheck]: ...
+    def by_status(self, practice_id: str, status: CheckStatus) -> Sequence[EligibilityCheck]: ...
+    def latest(
+        self, practice_id: str, coverage_ids: Sequence[str], *, answered_before: datetime | None = None
+    ) -> dict[str, EligibilityCheck]: ...  # the newest answered check of each coverage
+    def for_appointments(self, practice_id: str, appointment_ids: Sequence[str]) -> Sequence[EligibilityCheck]: ...
+
+
+class ReportQueries(Protocol):
+    """The aggregations behind the reports (A/R aging, KPIs): one row per claim and per visit, computed in SQL."""
+
+    def claim_facts(self, practice_id: str, until: datetime) -> Sequence[ClaimFacts]: ...
+    def visit_money(
+        self, practice_id: str, *, since: datetime, until: datetime, window_since: datetime
+    ) -> Sequence[VisitMoney]: ...
+    def entered_visits(
+        self, practice_id: str, *, since: datetime, until: datetime
+    ) -> Sequence[tuple[str, date, datetime]]: ...  # (encounter id, date of service, entered at)
+    def denial_adjustments(
+        self, practice_id: str, claim_ids: Iterable[str]
+    ) -> Sequence[tuple[str, str, str, int, datetime]]: ...  # (claim id, group, CARC, cents, at)
+    def patient_labels(self, practice_id: str, patient_ids: Iterable[str]) -> dict[str, tuple[str, str]]: ...
+
+
+class AppealRepository(Protocol):
+    """Appeals of denials, with each one's letter (PDF bytes kept apart from the listing); newest first in lists."""
+
+    def add(self, appeal: Appeal, letter: bytes) -> None: ...
+    def update(self, appeal: Appeal, letter: bytes | None = None) -> None: ...  # status, dates, text; a new letter
+    def get(self, practice_id: str, appeal_id: str) -> Appeal: ...
+    def letter(self, practice_id: str, appeal_id: str) -> bytes: ...
+    def list(
+        self,
+        practice_id: str,
+        *,
+        status: AppealStatus | None = None,
+        claim_id: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> Sequence[Appeal]: ...
+
+
+class CollectionsRepository(Protocol):
+    """One collections status per patient account (absent: the account is in no collections step)."""
+
+    def put(self, record: AccountCollections) -> None: ...  # insert or replace
+    def get(self, practice_id: str, patient_id: str) -> AccountCollections | None: ...
+    def list(self, practice_id: str, *, status: CollectionStatus | None = None) -> Sequence[AccountCollections]: ...
 
 
 class UnitOfWork(Protocol):
@@ -208,6 +275,10 @@ class UnitOfWork(Protocol):
     patient_payments: PatientPaymentRepository
     payment_plans: PaymentPlanRepository
     deposits: DepositRepository
+    eligibility_checks: EligibilityCheckRepository
+    reports: ReportQueries
+    appeals: AppealRepository
+    collections: CollectionsRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

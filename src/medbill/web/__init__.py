@@ -11,8 +11,12 @@ import logging
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
+from medbill.web import appeals as appeal_pages
 from medbill.web import appointments, auth, codes, coding_help, encounters, home, patients, remittances, x12_view
+from medbill.web import clearinghouse as clearinghouse_pages
+from medbill.web import eligibility as eligibility_pages
 from medbill.web import payments as payment_pages
+from medbill.web import reports as report_pages
 from medbill.web import statements as statement_pages
 from medbill.web.rendering import STATIC
 
@@ -27,8 +31,12 @@ ROUTERS = (
     x12_view.router,
     appointments.router,
     remittances.router,
+    appeal_pages.router,
     payment_pages.router,
     statement_pages.router,
+    clearinghouse_pages.router,
+    eligibility_pages.router,
+    report_pages.router,
 )
 
 

@@ -12,6 +12,7 @@ from medbill.domain.coverage import CoverageOrder, Relationship
 from medbill.domain.errors import MedbillError, PermissionDenied
 from medbill.domain.parties import GuarantorRelationship
 from medbill.services import accounts, setup
+from medbill.services import eligibility as eligibility_services
 from medbill.services import encounters as encounter_services
 from medbill.services import patients as patient_services
 from medbill.services.ports import PatientQuery
@@ -104,6 +105,8 @@ def chart(request: Request, who: SignedIn, patient_id: str, coverage_form: FormS
         "coverages": patient_services.list_coverages(deps, actor, patient_id),
         "encounters": encounter_services.list_encounters(deps, actor, patient_id=patient_id),
         "account": accounts.patient_account(deps, actor, patient_id, audit=False),
+        "eligibility": eligibility_services.latest_for_patient(deps, actor, patient_id),
+        "now": deps.clock.now(),
         "payers": payers,
         "payer_names": {p.id: p.name for p in payers},
         "providers": providers,

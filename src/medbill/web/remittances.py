@@ -12,8 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from medbill.domain.errors import MedbillError, ValidationError
-from medbill.domain.work_items import Queue
-from medbill.services import accounts, posting
+from medbill.domain.money import parse_cents
+from medbill.domain.work_items import Queue, WorkQuery
+from medbill.services import accounts, follow_up, posting
 from medbill.services.documents import MAX_UPLOAD_BYTES
 from medbill.web.context import Posted, PostedUpload, SignedIn, WebRoute, container_of, posted, posted_upload, signed_in
 from medbill.web.rendering import page
@@ -27,6 +28,8 @@ QUEUE_TITLES = {
     Queue.HELD_REMITTANCE: "Held remittances (do not balance)",
     Queue.FRONT_DESK: "Front desk (eligibility findings)",
     Queue.REJECTION: "Rejections (fix and send again)",
+    Queue.NO_RESPONSE: "No response from the payer",
+    Queue.PAST_DUE: "Patient balances past due",
 }
 
 
@@ -105,19 +108,55 @@ def show(remittance_id: str, request: Request, who: SignedIn = Depends(signed_in
 
 @router.get("/queues/{queue}")
 def queue(queue: str, request: Request, who: SignedIn = Depends(signed_in)) -> Response:
+    """One queue, filtered by owner, category, age, amount and words, oldest first (or by due date or amount)."""
     try:
         which = Queue(queue)
     except ValueError:
         raise ValidationError(f"no work queue called {queue!r}", field="queue") from None
-    items = accounts.work_queue(who.deps, who.actor, which, limit=500)
+    params = request.query_params
+    filters = {k: params.get(k, "").strip() for k in ("owner", "category", "min_age_days", "min_amount", "q", "order")}
+    try:
+        age = int(filters["min_age_days"]) if filters["min_age_days"] else None
+        query = WorkQuery(
+            queue=which,
+            owner="" if filters["owner"] == "none" else (filters["owner"] or None),
+            category=filters["category"] or None,
+            created_before=follow_up.older_than(who.deps, age) if age is not None else None,
+            min_amount_cents=parse_cents(filters["min_amount"], field="min_amount") if filters["min_amount"] else None,
+            text=filters["q"] or None,
+            order=filters["order"] or "oldest",
+            limit=500,
+        )
+        items = follow_up.find_work(who.deps, who.actor, query)
+        error = None
+    except (MedbillError, ValueError) as exc:
+        items, error = [], getattr(exc, "message", "a filter is not a number")
     counts = accounts.queue_counts(who.deps, who.actor)
-    context = {"queue": which, "items": items, "counts": counts, "titles": QUEUE_TITLES, "nav": "remittances"}
-    return page(request, "queue.html", context)
+    context = {
+        "queue": which,
+        "items": items,
+        "counts": counts,
+        "titles": QUEUE_TITLES,
+        "filters": filters,
+        "error": error,
+        "nav": "remittances",
+    }
+    return page(request, "queue.html", context, status_code=422 if error else 200)
 
 
-@router.post("/queues/{queue}/{item_id}/close")
-def close(queue: str, item_id: str, form: Posted = Depends(posted)) -> Response:
-    accounts.close_work_item(form.who.deps, form.who.actor, item_id, form.values.get("resolution", ""))
+@router.post("/queues/{queue}/bulk")
+async def bulk(queue: str, request: Request, form: Posted = Depends(posted)) -> Response:
+    """Assign the ticked items (to me, to a user, or to nobody) or close them all with one resolution."""
+    raw = await request.form()
+    ids = [str(v) for v in raw.getlist("ids")]
+    action = form.values.get("action", "")
+    who = form.who
+    if action == "close":
+        await run_in_threadpool(follow_up.close_items, who.deps, who.actor, ids, form.values.get("resolution", ""))
+    else:
+        owner = form.values.get("owner", "").strip()
+        target = who.actor.username if owner in ("", "me") else (None if owner == "none" else owner)
+        await run_in_threadpool(follow_up.assign, who.deps, who.actor, ids, target)
     return RedirectResponse(f"/queues/{Queue(queue).value}", status_code=303)
 
 

@@ -1,4 +1,4 @@
-"""The SQL side of getting paid: ledger entries (append-only), imported remittances, PLB rows, work queues, and the
+"""The SQL side of getting paid (the work queues live in ``work_items``; ``SqlWorkQueue`` is re-exported here): ledger entries (append-only), imported remittances, PLB rows, work queues, and the
 light claim lookups posting needs in bulk (10,000 claim payments in one advice must not mean 10,000 queries)."""
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, Row, bindparam, case, func, insert, select, text, update
 
 from medbill.adapters.db import tables as t
+from medbill.adapters.db.bulk import insert_rows
 from medbill.adapters.db.claims import claim_lines_of
+from medbill.adapters.db.work_items import SqlWorkQueue
 from medbill.domain.claim_records import ClaimLineRecord
 from medbill.domain.claim_states import ClaimStatus, ClaimTransition
 from medbill.domain.coverage import CoverageOrder
@@ -21,12 +23,10 @@ from medbill.domain.ledger import EntryKind, LedgerEntry, PatientShare
 from medbill.domain.posting import PostingTarget
 from medbill.domain.remittance import ProviderAdjustment
 from medbill.domain.remittance_records import RemittanceRecord, RemittanceStatus
-from medbill.domain.work_items import Queue, WorkItem, WorkStatus
 
 _CHUNK = 500
 _L = t.ledger_entries.c
 _R = t.remittances.c
-_W = t.work_items.c
 
 
 def _entry_values(e: LedgerEntry) -> dict[str, Any]:
@@ -91,7 +91,7 @@ class SqlLedger:
             rows = self._conn.execute(
                 select(t.ledger_entries)
                 .where(_L.practice_id == practice_id, column.in_(keys[start : start + _CHUNK]))
-                .order_by(_L.at, _L.id)
+                .order_by(_L.at, _L.encounter_id, _L.line_number, _L.id)
             ).all()
             found.extend(_entry_of(r) for r in rows)
         return found
@@ -107,6 +107,23 @@ class SqlLedger:
 
     def for_remittance(self, practice_id: str, remittance_id: str) -> Sequence[LedgerEntry]:
         return self._select(practice_id, _L.remittance_id, [remittance_id])
+
+    def patient_balances(self, practice_id: str) -> list[tuple[str, int, datetime]]:
+        """Each account that owes: (patient id, patient balance in cents, when it first came to owe), from the
+        entries' effects on the patient's bucket (domain.ledger)."""
+        signed = case(
+            (_L.kind.in_(("transfer_to_patient", "refund")), _L.amount_cents),
+            (_L.kind.in_(("transfer_to_insurance", "patient_payment", "patient_write_off")), -_L.amount_cents),
+            else_=0,
+        )
+        first = func.min(case((_L.kind == "transfer_to_patient", _L.at), else_=None))
+        rows = self._conn.execute(
+            select(_L.patient_id, func.sum(signed), first)
+            .where(_L.practice_id == practice_id)
+            .group_by(_L.patient_id)
+            .having(func.sum(signed) > 0)
+        ).all()
+        return [(pid, int(cents), at) for pid, cents, at in rows if at is not None]
 
     def totals_by_kind(self, practice_id: str, *, payer_id: str | None = None) -> dict[str, int]:
         stmt = select(_L.kind, func.sum(_L.amount_cents)).where(_L.practice_id == practice_id).group_by(_L.kind)
@@ -220,24 +237,6 @@ def _move_claims(conn: Connection, practice_id: str, transitions: Sequence[tuple
             for tr, _ in transitions
         ],
     )
-
-
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Many rows at once. On PostgreSQL through COPY (the driver's executemany goes row by row, and a compiled
-    multi-row INSERT costs more to build than to run); on SQLite, in process, executemany is already fast.
-    Values must be ready for the database as they are (UTC datetimes, plain str and int)."""
-    if not rows:
-        return
-    if conn.dialect.name != "postgresql":
-        conn.execute(insert(table), list(rows))
-        return
-    names = list(rows[0])
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cursor:  # type: ignore[union-attr]
-        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names])
 
 
 def _remittance_values(r: RemittanceRecord) -> dict[str, Any]:
@@ -388,106 +387,8 @@ class SqlRemittanceRepository:
         ]
 
 
-def _item_values(w: WorkItem) -> dict[str, Any]:
-    return {
-        "id": w.id,
-        "practice_id": w.practice_id,
-        "queue": w.queue.value,
-        "status": w.status.value,
-        "claim_id": w.claim_id,
-        "remittance_id": w.remittance_id,
-        "reference": w.reference[:50],
-        "amount_cents": w.amount_cents,
-        "reason": w.reason,
-        "detail": w.detail,
-        "created_at": w.created_at,
-        "closed_at": w.closed_at,
-        "closed_by": w.closed_by,
-        "resolution": w.resolution,
-        "owner": w.owner,
-        "due_on": w.due_on,
-        "category": w.category,
-        "next_action": w.next_action,
-        "payer_id": w.payer_id,
-        "patient_id": w.patient_id,
-    }
-
-
-def _item_of(r: Row[Any]) -> WorkItem:
-    return WorkItem(
-        id=r.id,
-        practice_id=r.practice_id,
-        queue=Queue(r.queue),
-        status=WorkStatus(r.status),
-        claim_id=r.claim_id,
-        remittance_id=r.remittance_id,
-        reference=r.reference,
-        amount_cents=int(r.amount_cents),
-        reason=r.reason,
-        detail=r.detail,
-        created_at=r.created_at,
-        closed_at=r.closed_at,
-        closed_by=r.closed_by,
-        resolution=r.resolution,
-        owner=r.owner,
-        due_on=r.due_on,
-        category=r.category,
-        next_action=r.next_action,
-        payer_id=r.payer_id,
-        patient_id=r.patient_id,
-    )
-
-
-class SqlWorkQueue:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    def add(self, items: Sequence[WorkItem]) -> None:
-        insert_rows(self._conn, t.work_items, [_item_values(w) for w in items])
-
-    def get(self, practice_id: str, item_id: str) -> WorkItem:
-        row = self._conn.execute(select(t.work_items).where(_W.practice_id == practice_id, _W.id == item_id)).first()
-        if row is None:
-            raise NotFound("no work item with that id in this practice")
-        return _item_of(row)
-
-    def list(
-        self,
-        practice_id: str,
-        *,
-        queue: Queue | None = None,
-        status: WorkStatus | None = WorkStatus.OPEN,
-        claim_id: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> Sequence[WorkItem]:
-        stmt = select(t.work_items).where(_W.practice_id == practice_id)
-        if queue is not None:
-            stmt = stmt.where(_W.queue == queue.value)
-        if status is not None:
-            stmt = stmt.where(_W.status == status.value)
-        if claim_id is not None:
-            stmt = stmt.where(_W.claim_id == claim_id)
-        stmt = stmt.order_by(_W.created_at, _W.id).limit(limit).offset(offset)
-        return [_item_of(r) for r in self._conn.execute(stmt).all()]
-
-    def counts(self, practice_id: str) -> dict[str, int]:
-        rows = self._conn.execute(
-            select(_W.queue, func.count())
-            .where(_W.practice_id == practice_id, _W.status == WorkStatus.OPEN.value)
-            .group_by(_W.queue)
-        )
-        return {queue: int(n) for queue, n in rows}
-
-    def close(self, practice_id: str, item_id: str, *, at: datetime, by: str, resolution: str) -> None:
-        done = self._conn.execute(
-            update(t.work_items)
-            .where(_W.practice_id == practice_id, _W.id == item_id, _W.status == WorkStatus.OPEN.value)
-            .values(status=WorkStatus.CLOSED.value, closed_at=at, closed_by=by[:60], resolution=resolution)
-        )
-        if done.rowcount != 1:
-            raise NotFound("no open work item with that id in this practice")
-
-
 def detail_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+__all__ = ["SqlLedger", "SqlPostingLookups", "SqlRemittanceRepository", "SqlWorkQueue", "detail_json", "insert_rows"]

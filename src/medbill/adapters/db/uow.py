@@ -10,12 +10,15 @@ from sqlalchemy.exc import IntegrityError
 
 from medbill.adapters.db import mapping as m
 from medbill.adapters.db import tables as t
+from medbill.adapters.db.appeals import SqlAppealRepository, SqlCollectionsRepository
 from medbill.adapters.db.appointments import SqlAppointmentRepository
 from medbill.adapters.db.batches import SqlClaimBatchRepository, SqlControlCounters
 from medbill.adapters.db.claims import SqlClaimRepository
+from medbill.adapters.db.eligibility import SqlEligibilityCheckRepository
 from medbill.adapters.db.files import SqlClearinghouseFileRepository
 from medbill.adapters.db.ledger import SqlLedger, SqlPostingLookups, SqlRemittanceRepository, SqlWorkQueue
 from medbill.adapters.db.payments import SqlDepositRepository, SqlPatientPaymentRepository, SqlPaymentPlanRepository
+from medbill.adapters.db.reports import SqlReportQueries
 from medbill.adapters.db.repositories import (
     SqlAuditLog,
     SqlCoverageRepository,
@@ -31,14 +34,17 @@ from medbill.adapters.db.statements import SqlStatementRepository
 from medbill.domain.errors import Conflict
 from medbill.domain.parties import Facility, Payer, Provider
 from medbill.services.ports import (
+    AppealRepository,
     AppointmentRepository,
     AuditLog,
     ClaimBatchRepository,
     ClaimRepository,
     ClearinghouseFileRepository,
+    CollectionsRepository,
     ControlCounters,
     CoverageRepository,
     DepositRepository,
+    EligibilityCheckRepository,
     EncounterRepository,
     FeeScheduleRepository,
     LedgerRepository,
@@ -49,6 +55,7 @@ from medbill.services.ports import (
     PostingLookups,
     PracticeRepository,
     RemittanceRepository,
+    ReportQueries,
     StatementRepository,
     TokenRepository,
     UserRepository,
@@ -81,6 +88,10 @@ class SqlUnitOfWork:
     payment_plans: PaymentPlanRepository
     deposits: DepositRepository
     statements: StatementRepository
+    eligibility_checks: EligibilityCheckRepository
+    reports: ReportQueries
+    appeals: AppealRepository
+    collections: CollectionsRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -114,6 +125,10 @@ class SqlUnitOfWork:
         self.payment_plans = SqlPaymentPlanRepository(conn)
         self.deposits = SqlDepositRepository(conn)
         self.statements = SqlStatementRepository(conn)
+        self.eligibility_checks = SqlEligibilityCheckRepository(conn)
+        self.reports = SqlReportQueries(conn)
+        self.appeals = SqlAppealRepository(conn)
+        self.collections = SqlCollectionsRepository(conn)
         return self
 
     def __exit__(

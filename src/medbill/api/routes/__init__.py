@@ -11,6 +11,7 @@ from medbill.api.routes import (
     account,
     appointments,
     claims,
+    clearinghouse,
     codes,
     documents,
     encounters,
@@ -18,7 +19,11 @@ from medbill.api.routes import (
     payments,
     remittances,
     setup,
+    work_items,
 )
+from medbill.api.routes import appeals as appeal_routes
+from medbill.api.routes import eligibility as eligibility_routes
+from medbill.api.routes import reports as report_routes
 from medbill.api.routes import statements as statement_routes
 from medbill.api.schemas import Problem
 
@@ -40,5 +45,10 @@ for module in (account, setup, patients, encounters, appointments, claims, docum
     router.include_router(module.router)
 router.include_router(statement_routes.router)
 router.include_router(payments.router)
+router.include_router(work_items.router)
+router.include_router(clearinghouse.router)
+router.include_router(eligibility_routes.router)
+router.include_router(appeal_routes.router)
+router.include_router(report_routes.router)
 # Code sets hold no PHI, but the API serves only callers with a token.
 router.include_router(codes.router, dependencies=[Depends(current_actor)])

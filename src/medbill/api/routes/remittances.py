@@ -4,25 +4,22 @@ ledger and a patient's account. Amounts are decimal strings."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from fastapi import APIRouter, Query, Request, UploadFile
 from pydantic import BaseModel, ConfigDict
 
 from medbill.api.deps import ActorDep, DepsDep
+from medbill.api.routes.work_items import WorkItemOut
 from medbill.bootstrap import Container
 from medbill.domain.errors import ValidationError
 from medbill.domain.ledger import Balance, LedgerEntry
 from medbill.domain.money import cents_to_str, parse_cents
 from medbill.domain.remittance_records import RemittanceRecord
-from medbill.domain.work_items import Queue, WorkItem, WorkStatus
 from medbill.services import accounts, paper_eob, posting
 from medbill.services.accounts import VisitAccount
 from medbill.services.documents import MAX_UPLOAD_BYTES
 
 router = APIRouter(tags=["remittances"])
-
-QueueName = Literal["unmatched", "denial", "underpayment", "held_remittance"]
 
 
 class ClaimOutcomeOut(BaseModel):
@@ -157,38 +154,6 @@ class EntryOut(BaseModel):
         )
 
 
-class WorkItemOut(BaseModel):
-    id: str
-    queue: QueueName
-    status: Literal["open", "closed"]
-    claim_id: str | None
-    remittance_id: str | None
-    reference: str
-    amount: str
-    reason: str
-    created_at: datetime
-    closed_at: datetime | None
-    closed_by: str | None
-    resolution: str | None
-
-    @classmethod
-    def of(cls, w: WorkItem) -> WorkItemOut:
-        return cls(
-            id=w.id,
-            queue=w.queue.value,
-            status=w.status.value,
-            claim_id=w.claim_id,
-            remittance_id=w.remittance_id,
-            reference=w.reference,
-            amount=cents_to_str(w.amount_cents),
-            reason=w.reason,
-            created_at=w.created_at,
-            closed_at=w.closed_at,
-            closed_by=w.closed_by,
-            resolution=w.resolution,
-        )
-
-
 class RemittanceDetailOut(BaseModel):
     remittance: RemittanceOut
     provider_adjustments: list[ProviderAdjustmentOut]
@@ -280,11 +245,6 @@ class EobIn(BaseModel):
     denied: bool = False
 
 
-class CloseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    resolution: str
-
-
 @router.post("/remittances", response_model=ImportOut)
 async def import_remittance(
     request: Request,
@@ -329,32 +289,6 @@ def get_remittance(remittance_id: str, deps: DepsDep, actor: ActorDep) -> Remitt
         entries=[EntryOut.of(e) for e in detail.entries],
         work_items=[WorkItemOut.of(w) for w in detail.work_items],
     )
-
-
-@router.get("/work-items", response_model=list[WorkItemOut])
-def list_work_items(
-    deps: DepsDep,
-    actor: ActorDep,
-    queue: QueueName | None = None,
-    status: Literal["open", "closed", "all"] = "open",
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-) -> list[WorkItemOut]:
-    """What needs a person: unmatched remittance, denials, underpayments, held advices."""
-    items = accounts.work_queue(
-        deps,
-        actor,
-        Queue(queue) if queue else None,
-        status=None if status == "all" else WorkStatus(status),
-        limit=limit,
-        offset=offset,
-    )
-    return [WorkItemOut.of(w) for w in items]
-
-
-@router.post("/work-items/{item_id}/close", response_model=WorkItemOut)
-def close_work_item(item_id: str, body: CloseIn, deps: DepsDep, actor: ActorDep) -> WorkItemOut:
-    return WorkItemOut.of(accounts.close_work_item(deps, actor, item_id, body.resolution))
 
 
 @router.get("/claims/{claim_id}/ledger", response_model=ClaimLedgerOut)
@@ -413,3 +347,24 @@ def post_paper_eob(
         deps, actor, eob, dry_run=dry_run, tolerance_cents=container.settings.underpayment_tolerance_cents
     )
     return ImportOut.model_validate(posting.report_dict(report))
+
+
+class PayerTotalsOut(BaseModel):
+    payer_id: str
+    payments: str
+    adjustments: str
+    to_patient: str
+    interest: str
+
+
+@router.get("/payers/{payer_id}/totals", response_model=PayerTotalsOut)
+def payer_totals(payer_id: str, deps: DepsDep, actor: ActorDep) -> PayerTotalsOut:
+    """What one payer has paid, adjusted and put on patients, over every remittance posted (from the ledger)."""
+    totals = accounts.totals_by_payer(deps, actor, payer_id)
+    return PayerTotalsOut(
+        payer_id=payer_id,
+        payments=cents_to_str(totals.payments_cents),
+        adjustments=cents_to_str(totals.adjustments_cents),
+        to_patient=cents_to_str(totals.to_patient_cents),
+        interest=cents_to_str(totals.interest_cents),
+    )

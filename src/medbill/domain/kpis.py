@@ -1,0 +1,351 @@
+"""The revenue-cycle KPIs as formulas over plain counts and amounts, each rounded once, half-up, and the targets.
+
+Every function takes the counts a query produced and returns a ``Kpi``: the value as a ``Decimal`` (rates to four
+places, ``0.9500``; days to two, ``12.50``), the counts behind it, a note when it could not be computed (a zero
+denominator gives ``0`` with a note, never a crash), and the claims behind its numerator and its denominator for
+drill-down. Which claims count where is decided by ``report_facts``; this module only does the arithmetic.
+
+HFMA MAP Keys are named where one exists; where the practice-management convention (MGMA) differs, the docstring
+says which one this is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+RATE_PLACES = 4
+DAYS_PLACES = 2
+AR_WINDOW_DAYS = 90  # days in A/R: average daily charges over the last 90 days
+
+
+class Unit(StrEnum):
+    RATE = "rate"  # a fraction: 0.9500 is 95 %
+    DAYS = "days"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Kpi:
+    """One KPI's value with what it was computed from."""
+
+    key: str
+    value: Decimal
+    unit: Unit = Unit.RATE
+    counts: Mapping[str, int] = field(default_factory=dict)  # integers: claim counts, days, or cents (``*_cents``)
+    note: str = ""  # why the value is 0 when it could not be computed, or what it leaves out
+    claim_ids: tuple[str, ...] = ()  # the numerator's claims (the clean ones, the denied ones …)
+    base_claim_ids: tuple[str, ...] = ()  # the denominator's claims
+    computed: bool = True  # False when the denominator was zero: the value is a plain ``0`` and the note says why
+    available: bool = True  # False for a KPI medbill cannot compute yet
+    groups: Mapping[str, Kpi] = field(default_factory=dict)  # by CARC or by payer: one KPI per group
+
+    @property
+    def display(self) -> str:
+        return str(self.value)
+
+
+def divide(numerator: int, denominator: int, places: int) -> Decimal | None:
+    """``numerator / denominator`` rounded once, half-up (away from zero at .5), to ``places``; None for a zero
+    denominator. Integer arithmetic, so nothing is rounded before the one rounding."""
+    if denominator == 0:
+        return None
+    sign = -1 if (numerator < 0) != (denominator < 0) else 1
+    n, d = abs(numerator) * 10**places, abs(denominator)
+    q, r = divmod(n, d)
+    if 2 * r >= d:
+        q += 1
+    return Decimal(sign * q).scaleb(-places)
+
+
+ZERO = Decimal(0)
+
+
+def _ratio(
+    key: str,
+    numerator: int,
+    denominator: int,
+    *,
+    counts: Mapping[str, int],
+    empty: str,
+    places: int = RATE_PLACES,
+    unit: Unit = Unit.RATE,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+    note: str = "",
+) -> Kpi:
+    value = divide(numerator, denominator, places)
+    return Kpi(
+        key=key,
+        value=ZERO if value is None else value,
+        unit=unit,
+        counts=dict(counts),
+        note=empty if value is None else note,
+        computed=value is not None,
+        claim_ids=tuple(claim_ids),
+        base_claim_ids=tuple(base_claim_ids),
+    )
+
+
+def clean_claim_rate(
+    clean: int, submitted: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """Clean-claim rate (HFMA MAP Key "Clean claim rate") = claims that passed every edit with no manual touch
+    ÷ claims submitted for the first time in the period.
+
+    Clean: no scrub finding and no edit before the first submission, and not rejected by the 999/277CA."""
+    return _ratio(
+        "clean_claim_rate",
+        clean,
+        submitted,
+        counts={"clean": clean, "submitted": submitted},
+        empty="no claims were first submitted in the period",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def first_pass_resolution_rate(
+    resolved: int, adjudicated: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """First-pass resolution rate = claims paid on their first adjudication (submitted once, never rejected, not
+    denied in whole or part, never reversed) ÷ claims first adjudicated in the period."""
+    return _ratio(
+        "first_pass_resolution_rate",
+        resolved,
+        adjudicated,
+        counts={"resolved_first_pass": resolved, "adjudicated": adjudicated},
+        empty="no claims were first adjudicated in the period",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def initial_denial_rate(
+    denied: int, adjudicated: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """Initial denial rate by count (HFMA MAP Key "Initial denial rate") = claims whose first adjudication denied
+    the whole claim ÷ claims first adjudicated, both over the trailing three calendar months ending with the period
+    (or over the period when it is longer)."""
+    return _ratio(
+        "initial_denial_rate",
+        denied,
+        adjudicated,
+        counts={"denied": denied, "adjudicated": adjudicated},
+        empty="no claims were first adjudicated in the trailing three months",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def initial_denial_rate_dollars(
+    denied_cents: int, adjudicated_cents: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """Initial denial rate by dollars = the charges of those initially denied claims ÷ the charges of every claim
+    first adjudicated, over the same trailing three months."""
+    return _ratio(
+        "initial_denial_rate_dollars",
+        denied_cents,
+        adjudicated_cents,
+        counts={"denied_cents": denied_cents, "adjudicated_cents": adjudicated_cents},
+        empty="no claims were first adjudicated in the trailing three months",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def denial_rate_in_group(
+    key: str, denied: int, adjudicated: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """One row of the denial rate by CARC or by payer: that group's initial denials ÷ the denominator given (every
+    first adjudication for a CARC, the payer's own first adjudications for a payer)."""
+    return _ratio(
+        key,
+        denied,
+        adjudicated,
+        counts={"denied": denied, "adjudicated": adjudicated},
+        empty="no claims were first adjudicated in the trailing three months",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def days_in_ar(
+    ar_cents: int,
+    charges_cents: int,
+    *,
+    window_days: int = AR_WINDOW_DAYS,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+) -> Kpi:
+    """Days in A/R (gross, MGMA convention; HFMA's MAP Key is the net variant) = total A/R at the period's end
+    ÷ average daily gross charges over the ``window_days`` ending then = A/R × window ÷ charges in the window."""
+    return _ratio(
+        "days_in_ar",
+        ar_cents * window_days,
+        charges_cents,
+        counts={"ar_cents": ar_cents, "charges_cents": charges_cents, "window_days": window_days},
+        empty=f"no charges in the {window_days} days before the period's end",
+        places=DAYS_PLACES,
+        unit=Unit.DAYS,
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def percent_ar_over_90(
+    over_90_cents: int, ar_cents: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """Percent of A/R over 90 days (HFMA MAP Key "Aged A/R as a percentage of total billed A/R") = A/R more than
+    90 days past its date of service ÷ total A/R, both at the period's end."""
+    return _ratio(
+        "percent_ar_over_90",
+        over_90_cents,
+        ar_cents,
+        counts={"over_90_cents": over_90_cents, "ar_cents": ar_cents},
+        empty="no accounts receivable at the period's end",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def net_collection_rate(
+    payments_cents: int,
+    charges_cents: int,
+    contractual_cents: int,
+    *,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+) -> Kpi:
+    """Net collection rate (MGMA "adjusted collection rate") = payments (payers' and patients', less refunds)
+    ÷ (charges − contractual adjustments), every amount posted in the period."""
+    return _ratio(
+        "net_collection_rate",
+        payments_cents,
+        charges_cents - contractual_cents,
+        counts={
+            "payments_cents": payments_cents,
+            "charges_cents": charges_cents,
+            "contractual_adjustments_cents": contractual_cents,
+        },
+        empty="no charges net of contractual adjustments in the period",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def charge_lag_days(
+    total_days: int, encounters: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """Charge lag = average days from the date of service to the day the charge was entered, over the visits
+    entered in the period."""
+    return _ratio(
+        "charge_lag_days",
+        total_days,
+        encounters,
+        counts={"total_days": total_days, "encounters": encounters},
+        empty="no charges entered in the period",
+        places=DAYS_PLACES,
+        unit=Unit.DAYS,
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def days_to_submit(
+    total_days: int, claims: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+) -> Kpi:
+    """Days to submit = average days from the date of service to the first submission, over original primary
+    claims first submitted in the period (secondaries wait for the primary, so they are left out)."""
+    return _ratio(
+        "days_to_submit",
+        total_days,
+        claims,
+        counts={"total_days": total_days, "claims": claims},
+        empty="no original primary claims were first submitted in the period",
+        places=DAYS_PLACES,
+        unit=Unit.DAYS,
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def estimate_accuracy(
+    within_tolerance: int,
+    compared: int,
+    *,
+    tolerance_cents: int,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+) -> Kpi:
+    """Estimate accuracy = visits whose patient share, once adjudicated, came within ``tolerance_cents`` of the
+    estimate computed for the appointment ÷ visits compared (adjudicated visits that had an appointment)."""
+    return _ratio(
+        "estimate_accuracy",
+        within_tolerance,
+        compared,
+        counts={"within_tolerance": within_tolerance, "compared": compared, "tolerance_cents": tolerance_cents},
+        empty="no adjudicated visits with an appointment to compare in the period",
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def unavailable(key: str, why: str) -> Kpi:
+    """A KPI that cannot be computed here (``why`` says so), reported as ``0`` and not available, never guessed."""
+    return Kpi(key=key, value=ZERO, note=f"not available: {why}", computed=False, available=False)
+
+
+class Direction(StrEnum):
+    AT_LEAST = "at_least"
+    BELOW = "below"
+    AT_MOST = "at_most"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    threshold: Decimal
+    direction: Direction
+
+    def met(self, value: Decimal) -> bool:
+        if self.direction is Direction.AT_LEAST:
+            return value >= self.threshold
+        if self.direction is Direction.BELOW:
+            return value < self.threshold
+        return value <= self.threshold
+
+    @property
+    def text(self) -> str:
+        sign = {Direction.AT_LEAST: "≥", Direction.BELOW: "<", Direction.AT_MOST: "≤"}[self.direction]
+        return f"{sign} {self.threshold}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Targets:
+    """What good looks like (defaults from the issue: clean-claim ≥ 95 %, denial < 5 %, days in A/R ≤ 40,
+    A/R over 90 days < 15 %, net collection ≥ 95 %); a practice may set its own."""
+
+    clean_claim_rate: Target = Target(threshold=Decimal("0.95"), direction=Direction.AT_LEAST)
+    initial_denial_rate: Target = Target(threshold=Decimal("0.05"), direction=Direction.BELOW)
+    days_in_ar: Target = Target(threshold=Decimal(40), direction=Direction.AT_MOST)
+    percent_ar_over_90: Target = Target(threshold=Decimal("0.15"), direction=Direction.BELOW)
+    net_collection_rate: Target = Target(threshold=Decimal("0.95"), direction=Direction.AT_LEAST)
+
+    def for_key(self, key: str) -> Target | None:
+        if key == "initial_denial_rate_dollars":
+            key = "initial_denial_rate"
+        found = getattr(self, key, None) if key in _TARGETED else None
+        return found if isinstance(found, Target) else None
+
+    def meets(self, kpi: Kpi) -> bool | None:
+        """True or False against the target; None when the KPI has no target or could not be computed."""
+        target = self.for_key(kpi.key)
+        if target is None or not kpi.computed:
+            return None
+        return target.met(kpi.value)
+
+
+_TARGETED = frozenset(
+    {"clean_claim_rate", "initial_denial_rate", "days_in_ar", "percent_ar_over_90", "net_collection_rate"}
+)

@@ -1,0 +1,206 @@
+"""The KPI formulas on hand-made numbers: rounding once half-up, zero denominators, targets, the claim rules (clean,
+first pass, initial denial), the periods and the aging buckets."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from medbill.domain import kpis
+from medbill.domain.claim_states import ClaimEvent, ClaimStatus
+from medbill.domain.kpis import Targets, Unit
+from medbill.domain.report_facts import (
+    ClaimFacts,
+    Period,
+    aging_bucket,
+    current_claim,
+    months_of,
+    scrub_reported_findings,
+    trailing_three_months,
+)
+from medbill.services.report_kpis import principal_reasons
+
+T0 = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "places", "expected"),
+    [
+        (3, 4, 4, "0.7500"),  # 3/4 exactly
+        (1, 3, 4, "0.3333"),  # 0.33333… rounds down
+        (2, 3, 4, "0.6667"),  # 0.66666… rounds up
+        (1, 8, 2, "0.13"),  # 0.125: the half goes up
+        (12000, 57450, 4, "0.2089"),  # 0.208877…
+        (-1, 8, 2, "-0.13"),  # away from zero on the negative side too
+        (3042000, 72600, 2, "41.90"),  # 41.9008…
+    ],
+)
+def test_a_ratio_is_rounded_once_half_up(numerator: int, denominator: int, places: int, expected: str) -> None:
+    assert str(kpis.divide(numerator, denominator, places)) == expected
+
+
+def test_a_zero_denominator_gives_zero_with_a_note_and_no_crash() -> None:
+    kpi = kpis.clean_claim_rate(0, 0)
+    assert (kpi.display, kpi.computed, kpi.note) == ("0", False, "no claims were first submitted in the period")
+    assert kpis.net_collection_rate(0, 5000, 5000).display == "0"  # charges − contractual = 0
+    assert Targets().meets(kpi) is None  # nothing to hold against the target
+
+
+def test_clean_claim_rate_keeps_the_counts_and_the_claims_behind_it() -> None:
+    kpi = kpis.clean_claim_rate(19, 20, claim_ids=("a",), base_claim_ids=("a", "b"))
+    # 19 / 20 = 0.95
+    assert (kpi.display, dict(kpi.counts), kpi.claim_ids, kpi.base_claim_ids) == (
+        "0.9500",
+        {"clean": 19, "submitted": 20},
+        ("a",),
+        ("a", "b"),
+    )
+    assert Targets().meets(kpi) is True  # ≥ 0.95
+
+
+def test_days_in_ar_is_ar_over_average_daily_charges() -> None:
+    # 33,800 cents of A/R; 72,600 cents charged in 90 days = 806.67 a day → 33800 × 90 / 72600 = 41.9008… days
+    kpi = kpis.days_in_ar(33800, 72600)
+    assert (kpi.display, kpi.unit) == ("41.90", Unit.DAYS)
+    assert Targets().meets(kpi) is False  # > 40 days
+
+
+def test_net_collection_rate_takes_contractual_adjustments_out_of_charges() -> None:
+    # 30,000 paid ÷ (72,600 charged − 23,950 contractual) = 30000 / 48650 = 0.61664…
+    kpi = kpis.net_collection_rate(30000, 72600, 23950)
+    assert kpi.display == "0.6166"
+    assert dict(kpi.counts) == {
+        "payments_cents": 30000,
+        "charges_cents": 72600,
+        "contractual_adjustments_cents": 23950,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kpi", "expected"),
+    [
+        (kpis.percent_ar_over_90(15150, 33800), "0.4482"),  # 0.44822…
+        (kpis.initial_denial_rate(1, 20), "0.0500"),
+        (kpis.initial_denial_rate_dollars(12000, 57450), "0.2089"),
+        (kpis.first_pass_resolution_rate(1, 4), "0.2500"),
+        (kpis.charge_lag_days(6, 5), "1.20"),  # 6 days over 5 visits
+        (kpis.days_to_submit(12, 4), "3.00"),
+        (kpis.estimate_accuracy(2, 3, tolerance_cents=500), "0.6667"),
+    ],
+)
+def test_each_formula_on_hand_made_numbers(kpi: kpis.Kpi, expected: str) -> None:
+    assert kpi.display == expected
+
+
+@pytest.mark.parametrize(
+    ("kpi", "met"),
+    [
+        (kpis.initial_denial_rate(1, 20), False),  # 0.05 is not below 0.05
+        (kpis.initial_denial_rate(1, 21), True),  # 0.0476
+        (kpis.days_in_ar(40, 90), True),  # exactly 40 days
+        (kpis.percent_ar_over_90(15, 100), False),  # 0.15 is not below 0.15
+        (kpis.net_collection_rate(94, 100, 0), False),
+        (kpis.charge_lag_days(6, 5), None),  # no target
+    ],
+)
+def test_targets_hold_at_their_edges(kpi: kpis.Kpi, met: bool | None) -> None:
+    assert Targets().meets(kpi) is met
+
+
+def test_a_kpi_that_cannot_be_computed_says_so() -> None:
+    kpi = kpis.unavailable("estimate_accuracy", "no estimates")
+    assert (kpi.display, kpi.available, kpi.note) == ("0", False, "not available: no estimates")
+
+
+def facts(**overrides: object) -> ClaimFacts:
+    values: dict[str, object] = {
+        "claim_id": "c1",
+        "patient_control_number": "C00000013",
+        "encounter_id": "e1",
+        "patient_id": "p1",
+        "payer_id": "acme",
+        "provider_id": "dr",
+        "order": "primary",
+        "frequency": "1",
+        "status": ClaimStatus.PAID,
+        "date_of_service": date(2026, 9, 30),
+        "total_charge_cents": 15150,
+        "created_at": T0,
+        "first_submitted_at": T0,
+        "first_adjudicated_at": T0,
+        "first_adjudication": ClaimEvent.PAY,
+    }
+    values.update(overrides)
+    return ClaimFacts(**values)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "clean", "first_pass", "denied"),
+    [
+        ({}, True, True, False),
+        ({"edited_before_submission": True}, False, True, False),
+        ({"findings_before_submission": True}, False, True, False),
+        ({"first_rejected_at": T0}, False, False, False),  # rejected, so sent twice before it was paid
+        ({"first_submitted_at": None, "first_adjudication": None}, False, False, False),
+        ({"first_adjudication": ClaimEvent.DENY}, True, False, True),
+        ({"first_adjudication": ClaimEvent.PAY_PARTIALLY}, True, False, False),  # a partial denial is not a denial
+        ({"first_reversed_at": T0}, True, False, False),  # paid, then taken back
+    ],
+)
+def test_which_claims_are_clean_resolved_first_pass_or_initially_denied(
+    overrides: dict[str, object], clean: bool, first_pass: bool, denied: bool
+) -> None:
+    c = facts(**overrides)
+    assert (c.clean, c.resolved_first_pass, c.initially_denied) == (clean, first_pass, denied)
+
+
+def test_a_scrub_reason_reports_findings_when_it_counts_any() -> None:
+    assert scrub_reported_findings("errors=0 warnings=2") is True
+    assert scrub_reported_findings("errors=1 warnings=0") is True
+    assert scrub_reported_findings("errors=0 warnings=0") is False
+    assert scrub_reported_findings("") is False
+
+
+def test_months_cut_the_period_and_the_denial_window_trails_three_months() -> None:
+    period = Period(date(2026, 9, 15), date(2026, 11, 10))
+    assert [m.label for m in months_of(period)] == [
+        "2026-09-15..2026-09-30",
+        "2026-10-01..2026-10-31",
+        "2026-11-01..2026-11-10",
+    ]
+    # the window starts on the first of the month two months before November, or earlier with the period
+    assert trailing_three_months(Period(date(2026, 11, 1), date(2026, 11, 30))).label == "2026-09-01..2026-11-30"
+    assert trailing_three_months(Period(date(2026, 1, 5), date(2026, 11, 30))).start == date(2026, 1, 5)
+    assert trailing_three_months(Period(date(2026, 2, 1), date(2026, 2, 28))).start == date(2025, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("days", "bucket"),
+    [(-3, "0-30"), (0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"),
+     (91, "91-120"), (120, "91-120"), (121, "120+"), (4000, "120+")],
+)  # fmt: skip
+def test_aging_buckets_include_both_ends(days: int, bucket: str) -> None:
+    assert aging_bucket(days) == bucket
+
+
+def test_a_visit_balance_waits_on_its_furthest_sent_claim_that_is_not_voided() -> None:
+    primary = facts(claim_id="p")
+    secondary = facts(claim_id="s", order="secondary", created_at=T0.replace(day=20))
+    unsent_secondary = facts(claim_id="u", order="secondary", first_submitted_at=None)
+    voided = facts(claim_id="v", order="tertiary", status=ClaimStatus.VOIDED)
+    assert current_claim([primary, secondary, voided]) == secondary
+    assert current_claim([primary, unsent_secondary]) == primary
+    assert current_claim([voided]) is None
+
+
+def test_a_denial_is_put_down_to_the_largest_reason_of_the_first_posting() -> None:
+    later = T0.replace(day=20)
+    rows = [
+        ("c1", "CO", "50", 12000, T0),
+        ("c1", "CO", "16", 3150, T0),
+        ("c1", "CO", "97", 99999, later),  # a later posting does not count
+        ("c2", "PR", "204", 500, T0),
+        ("c2", "CO", "45", 500, T0),  # a tie goes to the first in order
+    ]
+    assert principal_reasons(rows) == {"c1": "CO-50", "c2": "CO-45"}

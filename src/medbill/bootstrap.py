@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     clearinghouse_config: Path | None = None  # TOML of named connections (SFTP, directory, HTTP); None: the sandbox
     clock_at: datetime | None = None  # run as of this moment (tests, demos, replaying a day); None: the real clock
     underpayment_tolerance_cents: int = 100  # a paid line this far below the contracted amount is not queued
+    kpi_targets: str = ""  # the practice's own KPI targets, e.g. "clean_claim_rate=0.97,days_in_ar=35"
 
 
 @dataclass(frozen=True, slots=True)

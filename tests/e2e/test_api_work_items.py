@@ -28,6 +28,9 @@ def test_a_biller_filters_assigns_notes_and_closes_work(api: tuple[SchemaChecked
     necessity, bundling = denials(practice)
     found = client.call("GET", "/work-items", params={"category": "medical_necessity"}).json()
     assert [(i["id"], i["next_action"], i["due_on"]) for i in found] == [(necessity, "appeal", "2027-05-24")]
+    by_provider = client.call("GET", "/work-items", params={"provider_id": practice.provider_id}).json()
+    assert sorted(i["id"] for i in by_provider) == sorted([necessity, bundling])
+    assert client.call("GET", "/work-items", params={"provider_id": "nobody"}).json() == []
     big = client.call("GET", "/work-items", params={"min_amount": "100.00", "order": "amount"}).json()
     assert [i["amount"] for i in big] == ["151.50"]
     assigned = client.call("POST", "/work-items/assign", json={"ids": [necessity, bundling], "owner": "biller"})

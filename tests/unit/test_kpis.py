@@ -204,3 +204,26 @@ def test_a_denial_is_put_down_to_the_largest_reason_of_the_first_posting() -> No
         ("c2", "CO", "45", 500, T0),  # a tie goes to the first in order
     ]
     assert principal_reasons(rows) == {"c1": "CO-50", "c2": "CO-45"}
+
+
+def test_a_practice_sets_its_own_targets_and_keeps_their_directions() -> None:
+    from decimal import Decimal
+
+    from medbill.domain.errors import ValidationError
+    from medbill.domain.kpis import Targets
+
+    own = Targets.parse("clean_claim_rate=0.97, days_in_ar=35")
+    assert (own.clean_claim_rate.threshold, own.clean_claim_rate.direction) == (
+        Decimal("0.97"),
+        Targets().clean_claim_rate.direction,
+    )
+    assert own.days_in_ar.threshold == Decimal(35)
+    assert own.net_collection_rate == Targets().net_collection_rate
+    assert Targets.parse("") == Targets()
+    for bad in ("happiness=1", "days_in_ar=soon", "days_in_ar=-1"):
+        try:
+            Targets.parse(bad)
+        except ValidationError as refused:
+            assert refused.field == "targets"
+        else:
+            raise AssertionError(f"{bad} was accepted")

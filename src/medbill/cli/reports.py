@@ -146,6 +146,10 @@ def kpis(
     to: Annotated[str | None, typer.Option("--to", help="last day (default: today)")] = None,
     csv_file: CsvOpt = None,
     xlsx_file: XlsxOpt = None,
+    target: Annotated[
+        list[str] | None,
+        typer.Option(help="your own target, e.g. clean_claim_rate=0.97 or days_in_ar=35 (also MEDBILL_KPI_TARGETS)"),
+    ] = None,
     practice: PracticeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -157,17 +161,20 @@ def kpis(
 
     actor = operator(practice_id_for(practice))
     start, end = _day(from_, "from"), _day(to, "to")
+    from medbill.domain.kpis import Targets
+
     with container() as c:
-        report = reports.kpis(c.deps, actor, start, end)
+        chosen = Targets.parse(",".join(filter(None, [c.settings.kpi_targets, *(target or [])])))
+        report = reports.kpis(c.deps, actor, start, end, targets=chosen)
     _write(kpi_tables(report), csv_file, xlsx_file)
     if as_json:
         print_json(kpis_json(report.overall, report.targets, report.payer_names))
         return
     table = RichTable("KPI", "value", "target", "counts", title=f"KPIs {report.period.label}")
     for key, kpi in report.overall.kpis.items():
-        target = report.targets.for_key(key)
+        goal = report.targets.for_key(key)
         met = report.targets.meets(kpi)
         mark = "" if met is None else (" [green]met[/green]" if met else " [red]missed[/red]")
         counts = ", ".join(f"{n} {v}" for n, v in counts_json(kpi.counts).items()) or kpi.note
-        table.add_row(key, kpi.display, (target.text if target else "") + mark, counts)
+        table.add_row(key, kpi.display, (goal.text if goal else "") + mark, counts)
     console.print(table)

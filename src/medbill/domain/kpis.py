@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from medbill.domain.errors import ValidationError
+
 RATE_PLACES = 4
 DAYS_PLACES = 2
 AR_WINDOW_DAYS = 90  # days in A/R: average daily charges over the last 90 days
@@ -331,6 +333,30 @@ class Targets:
     days_in_ar: Target = Target(threshold=Decimal(40), direction=Direction.AT_MOST)
     percent_ar_over_90: Target = Target(threshold=Decimal("0.15"), direction=Direction.BELOW)
     net_collection_rate: Target = Target(threshold=Decimal("0.95"), direction=Direction.AT_LEAST)
+
+    @classmethod
+    def parse(cls, text: str) -> Targets:
+        """A practice's own thresholds, as ``clean_claim_rate=0.97,days_in_ar=35`` (rates as fractions); each keeps
+        its direction; an unknown name or a value that is not a number is refused naming it."""
+        chosen: dict[str, Target] = {}
+        defaults = cls()
+        for part in (p.strip() for p in text.split(",")):
+            if not part:
+                continue
+            key, _, value = part.partition("=")
+            key = key.strip()
+            if key not in _TARGETED:
+                names = ", ".join(sorted(_TARGETED))
+                raise ValidationError(f"{key!r} has no target; targets are set for {names}", field="targets")
+            try:
+                threshold = Decimal(value.strip())
+            except ArithmeticError:
+                raise ValidationError(f"{key}: {value.strip()!r} is not a number", field="targets") from None
+            if not threshold.is_finite() or threshold < 0:
+                raise ValidationError(f"{key}: a target is a number of zero or more", field="targets")
+            default = getattr(defaults, key)
+            chosen[key] = Target(threshold=threshold, direction=default.direction)
+        return cls(**chosen)
 
     def for_key(self, key: str) -> Target | None:
         if key == "initial_denial_rate_dollars":

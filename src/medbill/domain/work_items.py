@@ -64,6 +64,7 @@ class WorkQuery:
     status: WorkStatus | None = WorkStatus.OPEN
     owner: str | None = None
     payer_id: str | None = None
+    provider_id: str | None = None  # the rendering provider of the item's claim
     category: str | None = None
     created_before: datetime | None = None  # older than this (age filter)
     min_amount_cents: int | None = None

@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from medbill.domain.errors import ValidationError
-from medbill.domain.kpis import Kpi, Unit
+from medbill.domain.kpis import Kpi, Targets, Unit
 from medbill.services import reports
 from medbill.services.reports import AgingReport, KpiReport, KpiSet
 from medbill.web.charts import Point, chart
-from medbill.web.context import SignedIn, WebRoute, signed_in
+from medbill.web.context import SignedIn, WebRoute, container_of, signed_in
 from medbill.web.rendering import page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -102,7 +102,8 @@ def _trends(report: KpiReport) -> list[object]:
 
 @router.get("/reports")
 def dashboard(request: Request, who: SignedIn = Depends(signed_in)) -> Response:
-    report = reports.kpis(who.deps, who.actor, _day(request, "from"), _day(request, "to"))
+    targets = Targets.parse(container_of(request).settings.kpi_targets)
+    report = reports.kpis(who.deps, who.actor, _day(request, "from"), _day(request, "to"), targets=targets)
     aging = reports.ar_aging(who.deps, who.actor, by="payer", basis="service", as_of=report.period.end)
     context = {
         "report": report,

@@ -127,6 +127,14 @@ class SqlWorkQueue:
             stmt = stmt.where(_W.owner.is_(None) if query.owner == "" else _W.owner == query.owner)
         if query.payer_id is not None:
             stmt = stmt.where(_W.payer_id == query.payer_id)
+        if query.provider_id is not None:
+            c, e = t.claims.c, t.encounters.c
+            rendered = (
+                select(c.id)
+                .join(t.encounters, e.id == c.encounter_id)
+                .where(c.practice_id == practice_id, e.rendering_provider_id == query.provider_id)
+            )
+            stmt = stmt.where(_W.claim_id.in_(rendered))
         if query.category is not None:
             stmt = stmt.where(_W.category == query.category)
         if query.created_before is not None:

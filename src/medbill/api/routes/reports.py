@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from medbill.api.deps import ActorDep, DepsDep
+from medbill.bootstrap import Container
+from medbill.domain.kpis import Targets
 from medbill.services import reports
 from medbill.services.report_json import aging_json, kpis_json
 
@@ -92,12 +94,14 @@ def aging(
 
 @router.get("/reports/kpis", response_model=KpisOut)
 def kpis(
+    request: Request,
     deps: DepsDep,
     actor: ActorDep,
     start: date | None = Query(None, alias="from", description="first day (default: six calendar months back)"),
     end: date | None = Query(None, alias="to", description="last day (default: today)"),
 ) -> Any:
-    report = reports.kpis(deps, actor, start, end)
+    container: Container = request.app.state.container
+    report = reports.kpis(deps, actor, start, end, targets=Targets.parse(container.settings.kpi_targets))
 
     def one(found: reports.KpiSet) -> dict[str, Any]:
         return {

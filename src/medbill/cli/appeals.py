@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from rich.table import Table
@@ -16,7 +16,6 @@ from medbill.domain.money import cents_to_str
 if TYPE_CHECKING:
     from medbill.bootstrap import Container
     from medbill.domain.appeals import Appeal
-    from medbill.domain.claim_records import ClaimRecord
     from medbill.domain.users import Actor
 
 app = typer.Typer(
@@ -250,7 +249,20 @@ PayerNumberOpt = Annotated[
 ReasonOpt = Annotated[str, typer.Option(help="why, for the claim's history")]
 
 
-def _correction(made: ClaimRecord, as_json: bool, what: str) -> None:
+def _correct(
+    what: Literal["replacement", "void"],
+    claim: str,
+    payer_claim_number: str | None,
+    reason: str,
+    practice: str | None,
+    as_json: bool,
+) -> None:
+    from medbill.services import claim_corrections
+
+    correct = claim_corrections.replace_claim if what == "replacement" else claim_corrections.void_claim
+    actor = _actor(practice)
+    with container() as c:
+        made = correct(c.deps, actor, _claim_id(c, actor, claim), payer_claim_number=payer_claim_number, reason=reason)
     if as_json:
         print_json(
             {
@@ -278,14 +290,7 @@ def replace(
     as_json: JsonOpt = False,
 ) -> None:
     """A replacement claim (frequency 7) rebuilt from the encounter as it is now; the original becomes replaced."""
-    from medbill.services import claim_corrections
-
-    actor = _actor(practice)
-    with container() as c:
-        made = claim_corrections.replace_claim(
-            c.deps, actor, _claim_id(c, actor, claim), payer_claim_number=payer_claim_number, reason=reason
-        )
-    _correction(made, as_json, "replacement")
+    _correct("replacement", claim, payer_claim_number, reason, practice, as_json)
 
 
 def void(
@@ -296,14 +301,7 @@ def void(
     as_json: JsonOpt = False,
 ) -> None:
     """A void claim (frequency 8) of the claim as it was sent; the original becomes voided."""
-    from medbill.services import claim_corrections
-
-    actor = _actor(practice)
-    with container() as c:
-        made = claim_corrections.void_claim(
-            c.deps, actor, _claim_id(c, actor, claim), payer_claim_number=payer_claim_number, reason=reason
-        )
-    _correction(made, as_json, "void")
+    _correct("void", claim, payer_claim_number, reason, practice, as_json)
 
 
 # --- `medbill collections …` ------------------------------------------------------------------------------------------

@@ -64,97 +64,94 @@ def divide(numerator: int, denominator: int, places: int) -> Decimal | None:
 ZERO = Decimal(0)
 
 
-def _ratio(
-    key: str,
-    numerator: int,
-    denominator: int,
-    *,
-    counts: Mapping[str, int],
-    empty: str,
-    places: int = RATE_PLACES,
-    unit: Unit = Unit.RATE,
-    claim_ids: Iterable[str] = (),
-    base_claim_ids: Iterable[str] = (),
-    note: str = "",
-) -> Kpi:
-    value = divide(numerator, denominator, places)
-    return Kpi(
-        key=key,
-        value=ZERO if value is None else value,
-        unit=unit,
-        counts=dict(counts),
-        note=empty if value is None else note,
-        computed=value is not None,
-        claim_ids=tuple(claim_ids),
-        base_claim_ids=tuple(base_claim_ids),
-    )
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """One KPI formula: ``numerator ÷ denominator`` under ``key``, the two counts kept under their names, and the
+    note given when the denominator is zero (``empty``, formatted with the counts)."""
+
+    key: str
+    numerator: str  # the numerator's name in ``Kpi.counts``
+    denominator: str  # the denominator's name in ``Kpi.counts``
+    empty: str
+    unit: Unit = Unit.RATE
+
+    def __call__(
+        self, numerator: int, denominator: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+    ) -> Kpi:
+        counts = {self.numerator: numerator, self.denominator: denominator}
+        return self.kpi(numerator, denominator, counts, claim_ids=claim_ids, base_claim_ids=base_claim_ids)
+
+    def kpi(
+        self,
+        numerator: int,
+        denominator: int,
+        counts: Mapping[str, int],
+        *,
+        claim_ids: Iterable[str] = (),
+        base_claim_ids: Iterable[str] = (),
+    ) -> Kpi:
+        """The KPI of numbers already worked out from ``counts`` (for formulas that are more than one count over
+        another)."""
+        value = divide(numerator, denominator, DAYS_PLACES if self.unit is Unit.DAYS else RATE_PLACES)
+        return Kpi(
+            key=self.key,
+            value=ZERO if value is None else value,
+            unit=self.unit,
+            counts=dict(counts),
+            note=self.empty.format(**counts) if value is None else "",
+            computed=value is not None,
+            claim_ids=tuple(claim_ids),
+            base_claim_ids=tuple(base_claim_ids),
+        )
 
 
-def clean_claim_rate(
-    clean: int, submitted: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """Clean-claim rate (HFMA MAP Key "Clean claim rate") = claims that passed every edit with no manual touch
-    ÷ claims submitted for the first time in the period.
+_TRAILING_EMPTY = "no claims were first adjudicated in the trailing three months"
 
-    Clean: no scrub finding and no edit before the first submission, and not rejected by the 999/277CA."""
-    return _ratio(
-        "clean_claim_rate",
-        clean,
-        submitted,
-        counts={"clean": clean, "submitted": submitted},
-        empty="no claims were first submitted in the period",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+clean_claim_rate = Ratio("clean_claim_rate", "clean", "submitted", "no claims were first submitted in the period")
+"""Clean-claim rate (HFMA MAP Key "Clean claim rate") = claims that passed every edit with no manual touch
+÷ claims submitted for the first time in the period.
 
+Clean: no scrub finding and no edit before the first submission, and not rejected by the 999/277CA."""
 
-def first_pass_resolution_rate(
-    resolved: int, adjudicated: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """First-pass resolution rate = claims paid on their first adjudication (submitted once, never rejected, not
-    denied in whole or part, never reversed) ÷ claims first adjudicated in the period."""
-    return _ratio(
-        "first_pass_resolution_rate",
-        resolved,
-        adjudicated,
-        counts={"resolved_first_pass": resolved, "adjudicated": adjudicated},
-        empty="no claims were first adjudicated in the period",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+first_pass_resolution_rate = Ratio(
+    "first_pass_resolution_rate",
+    "resolved_first_pass",
+    "adjudicated",
+    "no claims were first adjudicated in the period",
+)
+"""First-pass resolution rate = claims paid on their first adjudication (submitted once, never rejected, not
+denied in whole or part, never reversed) ÷ claims first adjudicated in the period."""
 
+initial_denial_rate = Ratio("initial_denial_rate", "denied", "adjudicated", _TRAILING_EMPTY)
+"""Initial denial rate by count (HFMA MAP Key "Initial denial rate") = claims whose first adjudication denied
+the whole claim ÷ claims first adjudicated, both over the trailing three calendar months ending with the period
+(or over the period when it is longer)."""
 
-def initial_denial_rate(
-    denied: int, adjudicated: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """Initial denial rate by count (HFMA MAP Key "Initial denial rate") = claims whose first adjudication denied
-    the whole claim ÷ claims first adjudicated, both over the trailing three calendar months ending with the period
-    (or over the period when it is longer)."""
-    return _ratio(
-        "initial_denial_rate",
-        denied,
-        adjudicated,
-        counts={"denied": denied, "adjudicated": adjudicated},
-        empty="no claims were first adjudicated in the trailing three months",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+initial_denial_rate_dollars = Ratio("initial_denial_rate_dollars", "denied_cents", "adjudicated_cents", _TRAILING_EMPTY)
+"""Initial denial rate by dollars = the charges of those initially denied claims ÷ the charges of every claim
+first adjudicated, over the same trailing three months."""
 
+percent_ar_over_90 = Ratio(
+    "percent_ar_over_90", "over_90_cents", "ar_cents", "no accounts receivable at the period's end"
+)
+"""Percent of A/R over 90 days (HFMA MAP Key "Aged A/R as a percentage of total billed A/R") = A/R more than
+90 days past its date of service ÷ total A/R, both at the period's end."""
 
-def initial_denial_rate_dollars(
-    denied_cents: int, adjudicated_cents: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """Initial denial rate by dollars = the charges of those initially denied claims ÷ the charges of every claim
-    first adjudicated, over the same trailing three months."""
-    return _ratio(
-        "initial_denial_rate_dollars",
-        denied_cents,
-        adjudicated_cents,
-        counts={"denied_cents": denied_cents, "adjudicated_cents": adjudicated_cents},
-        empty="no claims were first adjudicated in the trailing three months",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+charge_lag_days = Ratio(
+    "charge_lag_days", "total_days", "encounters", "no charges entered in the period", unit=Unit.DAYS
+)
+"""Charge lag = average days from the date of service to the day the charge was entered, over the visits
+entered in the period."""
+
+days_to_submit = Ratio(
+    "days_to_submit",
+    "total_days",
+    "claims",
+    "no original primary claims were first submitted in the period",
+    unit=Unit.DAYS,
+)
+"""Days to submit = average days from the date of service to the first submission, over original primary
+claims first submitted in the period (secondaries wait for the primary, so they are left out)."""
 
 
 def denial_rate_in_group(
@@ -162,15 +159,13 @@ def denial_rate_in_group(
 ) -> Kpi:
     """One row of the denial rate by CARC or by payer: that group's initial denials ÷ the denominator given (every
     first adjudication for a CARC, the payer's own first adjudications for a payer)."""
-    return _ratio(
-        key,
-        denied,
-        adjudicated,
-        counts={"denied": denied, "adjudicated": adjudicated},
-        empty="no claims were first adjudicated in the trailing three months",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+    formula = Ratio(key, "denied", "adjudicated", _TRAILING_EMPTY)
+    return formula(denied, adjudicated, claim_ids=claim_ids, base_claim_ids=base_claim_ids)
+
+
+_DAYS_IN_AR = Ratio(
+    "days_in_ar", "ar_cents", "charges_cents", "no charges in the {window_days} days before the period's end", Unit.DAYS
+)
 
 
 def days_in_ar(
@@ -183,33 +178,18 @@ def days_in_ar(
 ) -> Kpi:
     """Days in A/R (gross, MGMA convention; HFMA's MAP Key is the net variant) = total A/R at the period's end
     ÷ average daily gross charges over the ``window_days`` ending then = A/R × window ÷ charges in the window."""
-    return _ratio(
-        "days_in_ar",
-        ar_cents * window_days,
-        charges_cents,
-        counts={"ar_cents": ar_cents, "charges_cents": charges_cents, "window_days": window_days},
-        empty=f"no charges in the {window_days} days before the period's end",
-        places=DAYS_PLACES,
-        unit=Unit.DAYS,
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
+    counts = {"ar_cents": ar_cents, "charges_cents": charges_cents, "window_days": window_days}
+    return _DAYS_IN_AR.kpi(
+        ar_cents * window_days, charges_cents, counts, claim_ids=claim_ids, base_claim_ids=base_claim_ids
     )
 
 
-def percent_ar_over_90(
-    over_90_cents: int, ar_cents: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """Percent of A/R over 90 days (HFMA MAP Key "Aged A/R as a percentage of total billed A/R") = A/R more than
-    90 days past its date of service ÷ total A/R, both at the period's end."""
-    return _ratio(
-        "percent_ar_over_90",
-        over_90_cents,
-        ar_cents,
-        counts={"over_90_cents": over_90_cents, "ar_cents": ar_cents},
-        empty="no accounts receivable at the period's end",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+_NET_COLLECTION = Ratio(
+    "net_collection_rate",
+    "payments_cents",
+    "charges_cents",
+    "no charges net of contractual adjustments in the period",
+)
 
 
 def net_collection_rate(
@@ -222,55 +202,22 @@ def net_collection_rate(
 ) -> Kpi:
     """Net collection rate (MGMA "adjusted collection rate") = payments (payers' and patients', less refunds)
     ÷ (charges − contractual adjustments), every amount posted in the period."""
-    return _ratio(
-        "net_collection_rate",
-        payments_cents,
-        charges_cents - contractual_cents,
-        counts={
-            "payments_cents": payments_cents,
-            "charges_cents": charges_cents,
-            "contractual_adjustments_cents": contractual_cents,
-        },
-        empty="no charges net of contractual adjustments in the period",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
+    counts = {
+        "payments_cents": payments_cents,
+        "charges_cents": charges_cents,
+        "contractual_adjustments_cents": contractual_cents,
+    }
+    return _NET_COLLECTION.kpi(
+        payments_cents, charges_cents - contractual_cents, counts, claim_ids=claim_ids, base_claim_ids=base_claim_ids
     )
 
 
-def charge_lag_days(
-    total_days: int, encounters: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """Charge lag = average days from the date of service to the day the charge was entered, over the visits
-    entered in the period."""
-    return _ratio(
-        "charge_lag_days",
-        total_days,
-        encounters,
-        counts={"total_days": total_days, "encounters": encounters},
-        empty="no charges entered in the period",
-        places=DAYS_PLACES,
-        unit=Unit.DAYS,
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
-
-
-def days_to_submit(
-    total_days: int, claims: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
-) -> Kpi:
-    """Days to submit = average days from the date of service to the first submission, over original primary
-    claims first submitted in the period (secondaries wait for the primary, so they are left out)."""
-    return _ratio(
-        "days_to_submit",
-        total_days,
-        claims,
-        counts={"total_days": total_days, "claims": claims},
-        empty="no original primary claims were first submitted in the period",
-        places=DAYS_PLACES,
-        unit=Unit.DAYS,
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
-    )
+_ESTIMATE_ACCURACY = Ratio(
+    "estimate_accuracy",
+    "within_tolerance",
+    "compared",
+    "no adjudicated visits with an appointment to compare in the period",
+)
 
 
 def estimate_accuracy(
@@ -283,14 +230,9 @@ def estimate_accuracy(
 ) -> Kpi:
     """Estimate accuracy = visits whose patient share, once adjudicated, came within ``tolerance_cents`` of the
     estimate computed for the appointment ÷ visits compared (adjudicated visits that had an appointment)."""
-    return _ratio(
-        "estimate_accuracy",
-        within_tolerance,
-        compared,
-        counts={"within_tolerance": within_tolerance, "compared": compared, "tolerance_cents": tolerance_cents},
-        empty="no adjudicated visits with an appointment to compare in the period",
-        claim_ids=claim_ids,
-        base_claim_ids=base_claim_ids,
+    counts = {"within_tolerance": within_tolerance, "compared": compared, "tolerance_cents": tolerance_cents}
+    return _ESTIMATE_ACCURACY.kpi(
+        within_tolerance, compared, counts, claim_ids=claim_ids, base_claim_ids=base_claim_ids
     )
 
 

@@ -114,6 +114,31 @@ def _provider(role: str, p: Provider, *, address: Address | None = None) -> Name
     )
 
 
+def _named_person(role: str, p: Provider) -> NamedEntity:
+    """A 2310 provider named as a person by NPI alone: no address, no taxonomy."""
+    entity = _provider(role, p)
+    return NamedEntity(
+        role=role,
+        entity_type=EntityType.PERSON,
+        name=entity.name,
+        first_name=entity.first_name,
+        id_qualifier="XX",
+        identifier=entity.identifier,
+    )
+
+
+def _facility(f: Facility) -> NamedEntity:
+    """2310C (837P) / 2310E (837I): the service facility, with its NPI when it has one."""
+    return NamedEntity(
+        role="77",
+        entity_type=EntityType.ORGANIZATION,
+        name=x12_text(f.name),
+        id_qualifier="XX" if f.npi else None,
+        identifier=f.npi,
+        address=postal(f.address),
+    )
+
+
 def billing_entity(parties: ClaimParties) -> NamedEntity:
     """2010AA: the billing provider with NPI, taxonomy, address and tax ID (REF*EI or REF*SY)."""
     b = parties.billing
@@ -188,31 +213,12 @@ def claim_providers(parties: ClaimParties, billing: NamedEntity) -> tuple[NamedE
     """2310A referring, 2310B rendering (when not the billing provider), 2310C service facility, in the guide's order."""
     out: list[NamedEntity] = []
     if parties.referring is not None:
-        referring = _provider("DN", parties.referring)
-        out.append(
-            NamedEntity(
-                role="DN",
-                entity_type=EntityType.PERSON,
-                name=referring.name,
-                first_name=referring.first_name,
-                id_qualifier="XX",
-                identifier=referring.identifier,
-            )
-        )
+        out.append(_named_person("DN", parties.referring))
     if parties.rendering.npi != billing.identifier:
         out.append(_provider("82", parties.rendering))
     f = parties.facility
     if f is not None:
-        out.append(
-            NamedEntity(
-                role="77",
-                entity_type=EntityType.ORGANIZATION,
-                name=x12_text(f.name),
-                id_qualifier="XX" if f.npi else None,
-                identifier=f.npi,
-                address=postal(f.address),
-            )
-        )
+        out.append(_facility(f))
     return tuple(out)
 
 
@@ -308,41 +314,12 @@ def _institutional_providers(parties: ClaimParties, billing: NamedEntity) -> tup
     attending = parties.attending or parties.rendering
     out = [_provider("71", attending)]
     if parties.operating is not None:
-        op = _provider("72", parties.operating)
-        out.append(
-            NamedEntity(
-                role="72",
-                entity_type=EntityType.PERSON,
-                name=op.name,
-                first_name=op.first_name,
-                id_qualifier="XX",
-                identifier=op.identifier,
-            )
-        )
+        out.append(_named_person("72", parties.operating))
     if parties.rendering.npi != attending.npi:
-        rendering = _provider("82", parties.rendering)
-        out.append(
-            NamedEntity(
-                role="82",
-                entity_type=EntityType.PERSON,
-                name=rendering.name,
-                first_name=rendering.first_name,
-                id_qualifier="XX",
-                identifier=rendering.identifier,
-            )
-        )
+        out.append(_named_person("82", parties.rendering))
     f = parties.facility
     if f is not None and f.npi != billing.identifier:
-        out.append(
-            NamedEntity(
-                role="77",
-                entity_type=EntityType.ORGANIZATION,
-                name=x12_text(f.name),
-                id_qualifier="XX" if f.npi else None,
-                identifier=f.npi,
-                address=postal(f.address),
-            )
-        )
+        out.append(_facility(f))
     out.extend(p for p in claim_providers(replace(parties, facility=None), billing) if p.role == "DN")
     return tuple(out)
 

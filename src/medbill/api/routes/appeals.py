@@ -4,6 +4,7 @@ Amounts are decimal strings; a claim is named by its id or its claim number (CLM
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Literal
 
@@ -14,9 +15,12 @@ from medbill.api.deps import ActorDep, DepsDep
 from medbill.api.routes.claims import ClaimOut
 from medbill.api.schemas import Strict
 from medbill.domain.appeals import Appeal
+from medbill.domain.claim_records import ClaimRecord
 from medbill.domain.collections import AccountCollections
 from medbill.domain.money import cents_to_str
+from medbill.domain.users import Actor
 from medbill.services import appeals, claim_corrections, claims, collections, write_offs
+from medbill.services.base import Deps
 from medbill.services.collections import CollectionsAccount
 
 router = APIRouter(tags=["appeals"])
@@ -271,10 +275,10 @@ def write_off(claim_id: str, body: WriteOffIn, deps: DepsDep, actor: ActorDep) -
     )
 
 
-@router.post("/claims/{claim_id}/replacement", response_model=ClaimOut, status_code=201)
-def replace_claim(claim_id: str, body: CorrectionIn, deps: DepsDep, actor: ActorDep) -> ClaimOut:
-    """A replacement claim (frequency 7, REF*F8) rebuilt from the encounter; the original becomes replaced."""
-    made = claim_corrections.replace_claim(
+def _corrected(
+    correct: Callable[..., ClaimRecord], claim_id: str, body: CorrectionIn, deps: Deps, actor: Actor
+) -> ClaimOut:
+    made = correct(
         deps,
         actor,
         claims.claim_id_for(deps, actor, claim_id),
@@ -282,19 +286,18 @@ def replace_claim(claim_id: str, body: CorrectionIn, deps: DepsDep, actor: Actor
         reason=body.reason,
     )
     return ClaimOut.detail(claims.get_claim(deps, actor, made.id))
+
+
+@router.post("/claims/{claim_id}/replacement", response_model=ClaimOut, status_code=201)
+def replace_claim(claim_id: str, body: CorrectionIn, deps: DepsDep, actor: ActorDep) -> ClaimOut:
+    """A replacement claim (frequency 7, REF*F8) rebuilt from the encounter; the original becomes replaced."""
+    return _corrected(claim_corrections.replace_claim, claim_id, body, deps, actor)
 
 
 @router.post("/claims/{claim_id}/void", response_model=ClaimOut, status_code=201)
 def void_claim(claim_id: str, body: CorrectionIn, deps: DepsDep, actor: ActorDep) -> ClaimOut:
     """A void claim (frequency 8) of the claim as it was sent; the original becomes voided."""
-    made = claim_corrections.void_claim(
-        deps,
-        actor,
-        claims.claim_id_for(deps, actor, claim_id),
-        payer_claim_number=body.payer_claim_number,
-        reason=body.reason,
-    )
-    return ClaimOut.detail(claims.get_claim(deps, actor, made.id))
+    return _corrected(claim_corrections.void_claim, claim_id, body, deps, actor)
 
 
 # --- collections ----------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict
@@ -287,34 +287,22 @@ def get_claim(claim_id: str, deps: DepsDep, actor: ActorDep) -> ClaimOut:
     return ClaimOut.detail(claims.get_claim(deps, actor, claims.claim_id_for(deps, actor, claim_id)))
 
 
-@router.get(
-    "/claims/{claim_id}/cms1500.pdf",
-    response_class=Response,
-    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
-)
-def cms1500(
+_PDF_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+# decorators apply bottom-up: the CMS-1500 address is registered first
+@router.get("/claims/{claim_id}/ub04.pdf", response_class=Response, responses=_PDF_RESPONSES)
+@router.get("/claims/{claim_id}/cms1500.pdf", response_class=Response, responses=_PDF_RESPONSES)
+def claim_form(
     claim_id: str,
     deps: DepsDep,
     actor: ActorDep,
     mode: Literal["full", "data_only"] = "full",
 ) -> Response:
-    """The claim on a CMS-1500 (02/12): the whole form, or data only for the red pre-printed form."""
-    content = claim_forms.get_claim_pdf(deps, actor, claims.claim_id_for(deps, actor, claim_id), mode=mode)
-    return Response(content, media_type=PDF)
-
-
-@router.get(
-    "/claims/{claim_id}/ub04.pdf",
-    response_class=Response,
-    responses={200: {"content": {PDF: {"schema": {"type": "string", "format": "binary"}}}}},
-)
-def ub04(
-    claim_id: str,
-    deps: DepsDep,
-    actor: ActorDep,
-    mode: Literal["full", "data_only"] = "full",
-) -> Response:
-    """An institutional claim on a UB-04; both form addresses answer with the form the claim's kind calls for."""
+    """The claim on paper: a CMS-1500 (02/12) or a UB-04, the whole form or data only for the red pre-printed form;
+    both form addresses answer with the form the claim's kind calls for."""
     content = claim_forms.get_claim_pdf(deps, actor, claims.claim_id_for(deps, actor, claim_id), mode=mode)
     return Response(content, media_type=PDF)
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from medbill.domain.institutional import OccurrenceCode as OccurrenceCode  # FL 31–34
+from medbill.domain.institutional import OccurrenceSpan as OccurrenceSpan  # FL 35–36
+from medbill.domain.institutional import ValueCode as ValueCode  # FL 39–41
 from medbill.domain.parties import Address, PersonName, Sex
 from medbill.formats.pdf.values import check, check_amount, check_codes, check_fits, check_npi
 
@@ -33,31 +36,6 @@ class UbLine:
         check_amount(self.total_cents, "FL 47", what="line total charge", digits=8)
         check_amount(self.non_covered_cents, "FL 48", what="non-covered charge", digits=7)
         check(self.non_covered_cents <= self.total_cents, "FL 48", "FL 48: non-covered exceeds the line's charge")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OccurrenceCode:
-    """FL 31–34: an occurrence code and its date."""
-
-    code: str
-    on: date
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OccurrenceSpan:
-    """FL 35–36: an occurrence span code with its from and through dates."""
-
-    code: str
-    start: date
-    end: date
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ValueCode:
-    """FL 39–41: a value code and its amount (dollars and cents on the form)."""
-
-    code: str
-    amount_cents: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -245,3 +245,25 @@ def test_a_276_asks_about_quiet_claims_and_the_277_pends_one_and_notes_the_other
     assert (pended.event, pended.to_status) == (ClaimEvent.PEND, ClaimStatus.PENDING)
     assert pended.reason.startswith("277 P2:46 — Pending/Payer Review")
     assert accounts.list_remittances(deps, practice.biller) == []  # a 277 posts no money
+
+
+def test_a_reopened_claim_is_rebuilt_from_the_fixed_record_under_the_same_claim_number(
+    practice: Practice, tmp_path: Path
+) -> None:
+    from medbill.services import patients
+    from tests.support import patient_draft
+
+    deps = practice.container.deps
+    strict = sandbox_for(practice, tmp_path / "sbx", members=())
+    sent_batch(practice, strict, covered_encounter(practice, last_name="Aldr"))  # the name was mistyped
+    submission.ingest_answers(deps, practice.biller, strict)
+    (claim,) = claims.list_claims(deps, practice.biller)
+    assert (claim.status, claim.document.subscriber.subscriber.name) == (ClaimStatus.REJECTED, "ALDR")
+    patients.update_patient(deps, practice.biller, claim.patient_id, patient_draft(last_name="Alder"))
+
+    reopened = reopen_rejected(deps, practice.biller, claim.id, "name corrected")
+
+    assert (reopened.status, reopened.patient_control_number) == (ClaimStatus.DRAFT, claim.patient_control_number)
+    stored = claims.get_claim(deps, practice.biller, claim.id).claim
+    assert stored.document.subscriber.subscriber.name == "ALDER"
+    assert [line.line_control_number for line in stored.lines] == [line.line_control_number for line in claim.lines]

@@ -10,11 +10,14 @@ from dataclasses import replace
 from medbill.domain.audit import AuditAction
 from medbill.domain.claim_records import ClaimRecord
 from medbill.domain.claim_states import ClaimEvent, ClaimStatus
+from medbill.domain.claims import ClaimFrequency
+from medbill.domain.coverage import CoverageOrder
 from medbill.domain.errors import InvalidTransition
 from medbill.domain.users import Actor
 from medbill.domain.work_items import Queue, WorkItem
 from medbill.services.base import Deps, record_audit
-from medbill.services.claims import WRITE, store_transition
+from medbill.services.claim_build import encounter_claim
+from medbill.services.claims import ENTITY, WRITE, parties_for, store_transition
 from medbill.services.ports import UnitOfWork
 
 RESUBMITTED = "resubmitted"
@@ -68,5 +71,31 @@ def reopen_rejected(deps: Deps, actor: Actor, claim_id: str, note: str = "") -> 
         moved, transition = claim.moved(ClaimEvent.EDIT, at=deps.clock.now(), actor=actor.username, reason=reason)
         moved = replace(moved, batch_id=None)
         store_transition(uow, deps, actor, moved, transition)
+        moved = rebuild_draft(uow, deps, actor, moved)
         uow.commit()
     return moved
+
+
+def rebuild_draft(uow: UnitOfWork, deps: Deps, actor: Actor, claim: ClaimRecord) -> ClaimRecord:
+    """An original claim to its first payer, reopened to be fixed, is rebuilt from its encounter, coverage and
+    parties as they are now (a corrected member ID or address must reach the payer), under the same CLM01 and
+    line control numbers. A secondary claim keeps its document: it is built from the primary's 835."""
+    if claim.status is not ClaimStatus.DRAFT or claim.frequency is not ClaimFrequency.ORIGINAL:
+        return claim
+    if claim.order is not CoverageOrder.PRIMARY:
+        return claim
+    pid = actor.practice_id
+    encounter = uow.encounters.get(pid, claim.encounter_id)
+    coverage = uow.coverages.get(pid, claim.coverage_id)
+    document, lines = encounter_claim(
+        encounter, parties_for(uow, pid, encounter, coverage), control_number=claim.patient_control_number
+    )
+    rebuilt = replace(
+        claim,
+        document=document,
+        lines=lines,
+        updated_at=deps.clock.now(),
+    )
+    uow.claims.replace_document(rebuilt)
+    record_audit(uow, deps, actor, AuditAction.UPDATE, ENTITY, claim.id, "rebuilt from the encounter as it is now")
+    return rebuilt

@@ -107,6 +107,10 @@ class SqlClaimRepository:
                 **_claim_values(claim),
             },
         )
+        self._write_lines(claim)
+        self._write_findings(claim)
+
+    def _write_lines(self, claim: ClaimRecord) -> None:
         self._conn.execute(
             _INSERT_LINES,
             [
@@ -124,7 +128,23 @@ class SqlClaimRepository:
                 for line in claim.lines
             ],
         )
-        self._write_findings(claim)
+
+    def replace_document(self, claim: ClaimRecord) -> None:
+        """A draft rebuilt from its encounter as it is now: the 837 document, its total and its lines (same CLM01)."""
+        done = self._conn.execute(
+            update(t.claims)
+            .where(_C.id == claim.id, _C.practice_id == claim.practice_id)
+            .values(
+                document=claim_to_json(claim.document),
+                total_charge_cents=claim.total_charge_cents,
+                updated_at=claim.updated_at,
+            )
+        )
+        if done.rowcount != 1:
+            raise NotFound("no claim with that id in this practice")
+        lc = t.claim_lines.c
+        self._conn.execute(delete(t.claim_lines).where(lc.practice_id == claim.practice_id, lc.claim_id == claim.id))
+        self._write_lines(claim)
 
     def _write_findings(self, claim: ClaimRecord) -> None:
         if claim.findings:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine
@@ -15,6 +17,9 @@ from medbill.adapters.db.uow import SqlUnitOfWorkFactory
 from medbill.adapters.passwords import Argon2PasswordHasher
 from medbill.services.base import Deps, SystemClock
 from medbill.services.ports import Clearinghouse, Clock
+
+if TYPE_CHECKING:
+    from medbill.adapters.clearinghouse.sandbox.sftp_mailbox import SandboxOverSftp
 
 DEFAULT_DATABASE_URL = "sqlite:///./medbill.db"
 
@@ -96,6 +101,26 @@ def sandbox_clearinghouse(container: Container, *, fresh: bool = False) -> Clear
     if fresh and container.settings.sandbox_dir.exists():
         shutil.rmtree(container.settings.sandbox_dir)
     return SandboxClearinghouse(container.settings.sandbox_dir, now=container.deps.clock.now)
+
+
+def sandbox_over_sftp(
+    container: Container, *, fresh: bool = False, why: Callable[[str], None] | None = None
+) -> tuple[SandboxOverSftp, Callable[[], None]] | None:
+    """The sandbox payer behind a real SFTP server: a loopback sshd chrooted at ``MEDBILL_SANDBOX_DIR``, reached
+    with the SFTP adapter (pinned host key, generated client key), and a function that stops the server (call it,
+    always). None when sshd cannot be started here (not root, no openssh-server); the reason goes to ``why``."""
+    from medbill.adapters.clearinghouse.sandbox.adapter import SandboxClearinghouse
+    from medbill.adapters.clearinghouse.sandbox.sftp_mailbox import SandboxOverSftp
+    from medbill.adapters.clearinghouse.sandbox.sshd import start_sandbox_sshd
+    from medbill.adapters.clearinghouse.sftp import SftpClearinghouse
+
+    sandbox = sandbox_clearinghouse(container, fresh=fresh)
+    assert isinstance(sandbox, SandboxClearinghouse)
+    server = start_sandbox_sshd(sandbox.root, why=why)
+    if server is None:
+        return None
+    sftp = SftpClearinghouse(server.sftp_config(sandbox.name), environ={}, now=container.deps.clock.now)
+    return SandboxOverSftp(sandbox, sftp), server.stop
 
 
 def clearinghouse(container: Container, name: str | None = None) -> Clearinghouse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -39,24 +40,41 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Build a demo practice of synthetic patients in the database (once), print a summary and the login."""
-    from medbill.bootstrap import Settings, build, migrate_container, sandbox_clearinghouse
+    from medbill.bootstrap import Settings, build, migrate_container, sandbox_clearinghouse, sandbox_over_sftp
     from medbill.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo, demo_exists
+    from medbill.services.ports import Clearinghouse
 
     if edi_out is not None:
         edi_out.mkdir(parents=True, exist_ok=True)
     container = build(Settings())
+    no_sftp: list[str] = []
+    stop: Callable[[], None] | None = None
     try:
         migrate_container(container)
-        mailbox = sandbox_clearinghouse(container, fresh=not demo_exists(container.deps))
+        fresh = not demo_exists(container.deps)
+        over_sftp = sandbox_over_sftp(container, fresh=fresh, why=no_sftp.append)
+        mailbox: Clearinghouse
+        if over_sftp is not None:
+            sftp_mailbox, stop = over_sftp
+            mailbox, transport = sftp_mailbox, "sftp"
+            sent = f"sent through SFTP to {sftp_mailbox.address}"
+        else:
+            mailbox, transport = sandbox_clearinghouse(container, fresh=fresh), "directory"
+            sent = "through the sandbox folder" + (f" (no SFTP: {no_sftp[0]})" if no_sftp else "")
         summary = build_demo(container.deps, patients_count=patients, edi_out=edi_out, clearinghouse=mailbox)
     except MedbillError as exc:
         fail(str(exc))
     finally:
-        container.close()
+        try:
+            if stop is not None:
+                stop()
+        finally:
+            container.close()
     if as_json:
         print_json(
             {
                 "practice_id": summary.practice_id,
+                "transport": transport,
                 "created": summary.created,
                 "patients": summary.patients,
                 "coverages": summary.coverages,
@@ -94,6 +112,7 @@ def demo(
                 f"{summary.claims_held} held by the scrubber (see medbill claims list --status scrubbed)"
             )
             states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(summary.claim_states.items()))
+            console.print(f"  batches {sent}")
             console.print(f"  after the sandbox payer's 999, 277CA and 835: {states}")
             money = summary.ledger
             console.print(

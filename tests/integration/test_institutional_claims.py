@@ -249,3 +249,35 @@ def test_an_institutional_claim_prints_on_a_ub04(practice: Practice, mode: Rende
         assert (_read(page, "50"), _read(page, "60")) == ("ACME HEALTH", "ACM123456789")
         assert (_read(page, "56"), _read(page, "67"), _read(page, "67A")) == ("1234567893", "R079", "I10")
         assert (_read(page, "76_npi"), _read(page, "76_last")) == ("1245319599", "OKAFOR")
+
+
+def test_the_sandbox_payer_adjudicates_an_837i_and_its_835_posts_on_the_claim(
+    practice: Practice, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from medbill.adapters.clearinghouse.sandbox.adapter import SandboxClearinghouse
+    from medbill.adapters.clearinghouse.sandbox.config import load_payers
+    from medbill.services import accounts, submission
+
+    deps = practice.container.deps
+    patient_id, _ = register_with_coverage(practice, last_name="Ash")
+    _institutional_encounter(practice, patient_id)
+    claims.build_claims(deps, practice.biller)
+    claims.scrub_claims(deps, practice.biller)
+    batches.batch_claims(deps, practice.biller, options=OPTIONS)
+    acme = replace(load_payers()["DACME"], payer_id="ACME1")
+    sandbox = SandboxClearinghouse(tmp_path / "sandbox", payers={"ACME1": acme}, now=deps.clock.now)
+    submission.send_batches(deps, practice.biller, sandbox)
+    report = submission.ingest_answers(deps, practice.biller, sandbox)
+    assert report.files == {"999": 1, "277CA": 1, "835": 1}
+    (claim,) = claims.list_claims(deps, practice.biller)
+    assert claim.kind is ClaimKind.INSTITUTIONAL
+    assert claim.status in (ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED)
+    ledger = accounts.claim_ledger(deps, practice.biller, claim.id)
+    assert ledger.visit is not None
+    b = ledger.visit.balance
+    # every line of the claim was answered and the ledger identity holds on the posted lines
+    assert b.charges_cents == claim.total_charge_cents
+    assert b.charges_cents - b.payments_cents - b.adjustments_cents + b.refunds_cents == b.total_cents
+    assert report.remittances[0].posted == 1

@@ -49,6 +49,8 @@ def test_a_biller_previews_and_posts_an_835_then_works_the_denial(
     page.get_by_role("button", name="Assign").click()
     expect(page.locator("#queue-items tbody tr td").nth(7)).to_have_text("biller")
     page.get_by_label("Owner").fill("biller")
+    page.get_by_label("Payer").select_option(label="Acme Health")
+    page.get_by_label("Provider").select_option(index=1)
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#queue-items tbody tr")).to_have_count(1)
     page.locator("#queue-items tbody tr").get_by_role("checkbox").check()

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from medbill.domain.errors import MedbillError, ValidationError
 from medbill.domain.money import parse_cents
 from medbill.domain.work_items import Queue, WorkQuery
-from medbill.services import accounts, follow_up, posting
+from medbill.services import accounts, follow_up, posting, setup
 from medbill.services.documents import MAX_UPLOAD_BYTES
 from medbill.web.context import Posted, PostedUpload, SignedIn, WebRoute, container_of, posted, posted_upload, signed_in
 from medbill.web.rendering import page
@@ -114,12 +114,15 @@ def queue(queue: str, request: Request, who: SignedIn = Depends(signed_in)) -> R
     except ValueError:
         raise ValidationError(f"no work queue called {queue!r}", field="queue") from None
     params = request.query_params
-    filters = {k: params.get(k, "").strip() for k in ("owner", "category", "min_age_days", "min_amount", "q", "order")}
+    names = ("owner", "payer_id", "provider_id", "category", "min_age_days", "min_amount", "q", "order")
+    filters = {k: params.get(k, "").strip() for k in names}
     try:
         age = int(filters["min_age_days"]) if filters["min_age_days"] else None
         query = WorkQuery(
             queue=which,
             owner="" if filters["owner"] == "none" else (filters["owner"] or None),
+            payer_id=filters["payer_id"] or None,
+            provider_id=filters["provider_id"] or None,
             category=filters["category"] or None,
             created_before=follow_up.older_than(who.deps, age) if age is not None else None,
             min_amount_cents=parse_cents(filters["min_amount"], field="min_amount") if filters["min_amount"] else None,
@@ -138,6 +141,8 @@ def queue(queue: str, request: Request, who: SignedIn = Depends(signed_in)) -> R
         "counts": counts,
         "titles": QUEUE_TITLES,
         "filters": filters,
+        "payers": [(p.id, p.name) for p in setup.list_payers(who.deps, who.actor)],
+        "providers": [(p.id, p.display_name()) for p in setup.list_providers(who.deps, who.actor)],
         "error": error,
         "nav": "remittances",
     }

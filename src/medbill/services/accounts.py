@@ -14,8 +14,9 @@ from medbill.domain.ledger import Balance, EntryKind, LedgerEntry, balance
 from medbill.domain.remittance import ProviderAdjustment
 from medbill.domain.remittance_records import RemittanceRecord
 from medbill.domain.users import Actor, Permission
-from medbill.domain.work_items import Queue, WorkItem, WorkStatus
+from medbill.domain.work_items import Queue, WorkItem, WorkQuery, WorkStatus
 from medbill.services.base import Deps, record_audit
+from medbill.services.follow_up import find_work
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -200,9 +201,8 @@ def work_queue(
     limit: int = 100,
     offset: int = 0,
 ) -> Sequence[WorkItem]:
-    actor.require(Permission.REMITTANCE_POST)
-    with deps.uow() as uow:
-        return uow.work_items.list(actor.practice_id, queue=queue, status=status, limit=limit, offset=offset)
+    """One queue's items, oldest first (``follow_up.find_work`` takes every filter)."""
+    return find_work(deps, actor, WorkQuery(queue=queue, status=status, limit=limit, offset=offset))
 
 
 def queue_counts(deps: Deps, actor: Actor) -> dict[str, int]:

@@ -3,7 +3,6 @@ light claim lookups posting needs in bulk (10,000 claim payments in one advice m
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -387,8 +386,4 @@ class SqlRemittanceRepository:
         ]
 
 
-def detail_json(value: object) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"))
-
-
-__all__ = ["SqlLedger", "SqlPostingLookups", "SqlRemittanceRepository", "SqlWorkQueue", "detail_json", "insert_rows"]
+__all__ = ["SqlLedger", "SqlPostingLookups", "SqlRemittanceRepository", "SqlWorkQueue", "insert_rows"]

@@ -353,6 +353,14 @@ def walk_interchange(delimiters: Delimiters, segments: list[Segment]) -> Iterato
                     segment_id=segments[i + 1][0],
                     expected="ISA",
                 )
+        elif sid == "ISA":
+            raise X12EnvelopeError(
+                f"an interchange opens before interchange {icn} closed",
+                interchange=icn,
+                segment_position=position,
+                segment_id="ISA",
+                expected="GE and IEA" if group is not None else "IEA",
+            )
         elif sid == "TA1" and group is None:
             yield RawTransaction(
                 set_id="TA1",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from medbill.formats.x12.errors import X12StructureError
 from medbill.formats.x12.syntax import Segment, decode, split_interchanges
 
 Describe = Callable[[str], str | None]
@@ -130,6 +131,10 @@ NM1_ENTITIES = {
     "PW": "Pickup address",
     "45": "Drop-off location",
 }
+
+# The deepest HL tree of the 5010 guides (276/277: source, receiver, provider, subscriber, dependent) is five
+# levels; a chain deeper than this is hostile, and each level costs the outline a scan of the open loops.
+MAX_HL_DEPTH = 16
 
 # HL03 level code → (loop id, name) per transaction family
 HL_LEVELS = {
@@ -344,7 +349,17 @@ class Outliner:
             loop = OutlineLoop(id=loop_id, name=name)
             parent = hl_loops.get(seg[2] if len(seg) > 2 else "")
             if parent is not None:
-                depth = stack.index(parent) + 1 if parent in stack else 1
+                # by identity: loops compare equal by content, and comparing deep trees is slow
+                depth = next((k + 1 for k, open_loop in enumerate(stack) if open_loop is parent), 1)
+                if depth > MAX_HL_DEPTH:
+                    raise X12StructureError(
+                        f"HL {code} nests {depth} levels deep",
+                        code="x12_hl_too_deep",
+                        segment_position=item.position,
+                        segment_id="HL",
+                        element_position=2,
+                        expected=f"at most {MAX_HL_DEPTH} HL levels (the guides use five)",
+                    )
                 del stack[depth:]
                 parent.children.append(loop)
                 stack.append(loop)
@@ -379,10 +394,10 @@ class Outliner:
                 name = NM1_ENTITIES.get(code, f"Entity {code}")
                 inner = stack[-1].id
                 if inner.startswith("24") or inner.startswith("242"):
-                    line = next(i for i in range(len(stack) - 1, 0, -1) if stack[i].id == "2400")
+                    line = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].id == "2400"), in_hl)
                     return line + 1, OutlineLoop(id="2420", name=name)
                 if inner in {"2320", "2330"}:
-                    other = next(i for i in range(len(stack) - 1, 0, -1) if stack[i].id == "2320")
+                    other = next((i for i in range(len(stack) - 1, 0, -1) if stack[i].id == "2320"), in_hl)
                     return other + 1, OutlineLoop(id="2330", name=name)
                 if loop_id in {"1000A", "1000B"}:
                     return 1, OutlineLoop(id=loop_id, name=name)

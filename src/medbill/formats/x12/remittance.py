@@ -88,7 +88,7 @@ def read_835(raw: RawTransaction) -> Remittance:
                     line.dates.append(entry)
                 elif claim is not None:
                     claim.dates.append(entry)
-                elif state == _HEADER and seg[1] == "405":
+                elif state == _HEADER and element(seg, 1) == "405":
                     production = entry.date
                 else:
                     raise _misplaced(seg, "DTM*405 in the header or a DTM in a claim or line")

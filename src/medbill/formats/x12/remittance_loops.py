@@ -24,6 +24,7 @@ from medbill.formats.x12.errors import X12StructureError, X12SyntaxError
 from medbill.formats.x12.syntax import (
     ElementError,
     Segment,
+    element,
     required,
     to_cents,
     to_date,
@@ -107,7 +108,7 @@ class _Values:
         return found
 
     def date_entry(self, seg: Segment) -> DateEntry:
-        key = (seg[1], seg[2] if len(seg) > 2 else "")
+        key = (element(seg, 1), element(seg, 2))
         found = self.dates.get(key)
         if found is None:
             found = DateEntry(qualifier=key[0], date=to_date(key[1], 2))
@@ -116,7 +117,7 @@ class _Values:
         return found
 
     def amount(self, seg: Segment) -> Amount:
-        key = (seg[1], seg[2] if len(seg) > 2 else "")
+        key = (element(seg, 1), element(seg, 2))
         found = self.amounts.get(key)
         if found is None:
             found = Amount(qualifier=key[0], amount_cents=to_cents(key[1], 2))
@@ -125,7 +126,7 @@ class _Values:
         return found
 
     def remark(self, seg: Segment) -> Remark:
-        key = (seg[1], seg[2] if len(seg) > 2 else "")
+        key = (element(seg, 1), element(seg, 2))
         found = self.remarks.get(key)
         if found is None:
             found = Remark(qualifier=key[0], code=required(seg, 2, "the remark code"))

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import BinaryIO
 
 from medbill.domain.errors import ValidationError
@@ -19,6 +20,23 @@ Segment = list[str]
 _INDENTED_BREAK = re.compile(r"[\r\n]+[ \t]*")
 
 ISA_LENGTH = 106  # ISA is fixed width: 105 characters and the segment terminator
+# How far to look for ISA16: real ISAs are 105 or 106 characters, a few pad or trim their fields; past this the
+# "ISA" is not one, and searching a 100 MB file for a sixteenth separator that is not there would be wasted work.
+_ISA_SEARCH = 4 * ISA_LENGTH
+
+# --- limits: what a hostile or broken file cannot make the reader do ------------------------------------------
+# ``read`` and ``validate`` hold the whole file and then its domain objects (about ten to twenty times the text) in
+# memory. The largest real files are batches of a few thousand claims per ST–SE (the 837 guides advise at most
+# 5,000), tens of MB; a file past this cap is refused before it is decoded. ``read_stream`` holds one interchange
+# at a time and applies the same cap to each interchange, so a stream with no IEA cannot grow without end.
+MAX_INPUT_BYTES = 128 * 1024 * 1024
+# The longest 5010 data element is MSG01 (264 characters); composites (SV101) and repeated elements (EB03) stay
+# well under this. Binary segments (BIN, BDS) carry their length in the segment and are exempt; the file cap
+# still bounds them. An element past this is refused where it is, instead of flowing into a domain object.
+MAX_ELEMENT_LENGTH = 1024
+# Element references have two digits (CLM01 … CLM99): no X12 segment has more than 99 elements.
+MAX_ELEMENTS = 99
+_BINARY_SEGMENTS = frozenset({"BIN", "BDS"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +62,24 @@ class ElementError(Exception):
         self.expected = expected
 
 
+def shown(char: str) -> str:
+    """A delimiter or stray character as an error message can show it: ``'~'``, or ``0x00`` for a control."""
+    return f"'{char}'" if char.isprintable() and not char.isspace() else f"0x{ord(char):02X}" if char else "nothing"
+
+
+def check_size(size: int, what: str = "the file", unit: str = "bytes") -> None:
+    """Refuse an input past ``MAX_INPUT_BYTES`` before any work is done on it."""
+    if size > MAX_INPUT_BYTES:
+        raise X12SyntaxError(
+            f"{what} is {size:,} {unit}, more than medbill reads at once",
+            code="x12_too_large",
+            expected=f"at most {MAX_INPUT_BYTES:,} bytes (split it into several files)",
+        )
+
+
 def decode(data: bytes | str) -> str:
     """Bytes as sent to text: UTF-8 (a byte-order mark is dropped), else Latin-1 so that no byte is lost."""
+    check_size(len(data), unit="characters" if isinstance(data, str) else "bytes")
     if isinstance(data, str):
         return data[1:] if data.startswith("\ufeff") else data
     try:
@@ -68,36 +102,61 @@ def read_delimiters(text: str, start: int = 0) -> Delimiters:
         )
     element = text[start + 3 : start + 4]
     if not element or element.isalnum() or element.isspace():
-        raise X12SyntaxError("the ISA has no usable element separator", segment_id="ISA", element_position=0)
+        raise X12SyntaxError(
+            f"{shown(element)} cannot be the element separator" if element else "the ISA is truncated",
+            segment_position=1,
+            segment_id="ISA",
+            element_position=1 if element else None,
+            expected="the character after 'ISA' (ISA01 … ISA16 follow it): not a letter, digit or space",
+        )
     # ISA16 is the 16th element: one character, followed by the segment terminator.
     pos = start
-    for _ in range(16):
-        pos = text.find(element, pos + 1)
+    for n in range(16):
+        pos = text.find(element, pos + 1, start + _ISA_SEARCH)
         if pos < 0:
             raise X12SyntaxError(
-                "the ISA is truncated", segment_id="ISA", expected="16 elements and a segment terminator"
+                f"the ISA is truncated: it ends after {n} of its 16 elements",
+                segment_position=1,
+                segment_id="ISA",
+                element_position=n + 1,
+                expected=f"16 elements separated by {shown(element)} and a segment terminator",
             )
     component = text[pos + 1 : pos + 2]
     terminator = text[pos + 2 : pos + 3]
     if not component or not terminator:
         raise X12SyntaxError(
             "the ISA is truncated",
+            segment_position=1,
             segment_id="ISA",
             element_position=16,
             expected="a component separator and a segment terminator",
         )
+    if component == element or component.isalnum() or component.isspace():
+        raise X12SyntaxError(
+            f"{shown(component)} cannot be the component separator",
+            segment_position=1,
+            segment_id="ISA",
+            element_position=16,
+            expected=f"one character that is not a letter, digit, space or the element separator {shown(element)}",
+        )
     if terminator.isalnum() or terminator in (element, component):
         raise X12SyntaxError(
-            f"'{terminator}' cannot be a segment terminator",
+            f"{shown(terminator)} cannot be a segment terminator",
+            segment_position=1,
             segment_id="ISA",
             element_position=16,
             expected="one character after ISA16 that is not a letter, digit or another delimiter",
         )
     isa = text[start : pos + 2].split(element)
-    repetition = isa[11] if len(isa[11]) == 1 and not isa[11].isalnum() else ""
+    repetition = isa[11] if len(isa[11]) == 1 and not isa[11].isalnum() and not isa[11].isspace() else ""
     if repetition in (element, component, terminator):
         repetition = ""
-    return Delimiters(element=element, repetition=repetition or "^", component=component, segment=terminator)
+    if not repetition:
+        # No usable ISA11 ('U' before 5010, or a delimiter already taken): '^' as the 5010 guides advise. A file
+        # whose ISA16 is also '^' reads its repeated elements on it as it always has; only an element separator
+        # or terminator '^' (which would split every element or segment on repetitions) moves it elsewhere.
+        repetition = next(c for c in "^!{}" if c not in (element, terminator))
+    return Delimiters(element=element, repetition=repetition, component=component, segment=terminator)
 
 
 def _normalise_breaks(text: str, terminator: str) -> str:
@@ -137,10 +196,77 @@ def split_interchanges(text: str) -> Iterator[tuple[Delimiters, list[Segment]]]:
             while start < len(text) and text[start] in " \r\n\t":
                 start += 1
         body = _normalise_breaks(body, term)
-        pieces = body.split(term)
-        if pieces and not pieces[-1].strip():
-            pieces.pop()
-        yield delims, [piece.split(elem) for piece in pieces]
+        try:
+            _refuse_controls(body, delims)
+            pieces = body.split(term)
+            if pieces and not pieces[-1].strip():
+                pieces.pop()
+            segments = [piece.split(elem) for piece in pieces]
+            # Both limits are checked at C speed over the whole interchange; only a file breaking one is walked.
+            if max(map(len, pieces), default=0) > MAX_ELEMENT_LENGTH or max(map(len, segments)) > MAX_ELEMENTS:
+                _refuse_oversized(segments)
+        except X12SyntaxError as exc:
+            isa = body[:ISA_LENGTH].split(elem)
+            control = isa[13].strip() if len(isa) > 13 else ""
+            raise exc.located(interchange=control if control.isdigit() and control.isascii() else None) from None
+        yield delims, segments
+
+
+_CONTROLS = "".join(chr(c) for c in (*range(0x20), 0x7F) if chr(c) not in "\t\r\n")
+
+
+@lru_cache(maxsize=32)
+def _control_pattern(delimiters: Delimiters) -> re.Pattern[str]:
+    used = {delimiters.element, delimiters.component, delimiters.repetition, delimiters.segment}
+    return re.compile("[" + re.escape("".join(c for c in _CONTROLS if c not in used)) + "]")
+
+
+def _refuse_controls(body: str, delims: Delimiters) -> None:
+    """X12 text holds printable characters only (control characters only as delimiters): NUL or binary is refused."""
+    if body.isprintable():  # the common case, at C speed: no control character at all
+        return
+    found = _control_pattern(delims).search(body)
+    if found is None:
+        return
+    at = found.start()
+    begin = body.rfind(delims.segment, 0, at) + 1
+    sid = body[begin:at].split(delims.element, 1)[0].strip()
+    raise X12SyntaxError(
+        f"a control character ({shown(found.group())}) in the data: the file is binary or damaged",
+        code="x12_bad_character",
+        segment_position=body.count(delims.segment, 0, at) + 1,
+        segment_id=sid if sid.isalnum() and len(sid) <= 3 else None,
+        element_position=body.count(delims.element, begin, at),
+        expected="printable characters (control characters only as the ISA's delimiters)",
+    )
+
+
+def _refuse_oversized(segments: list[Segment]) -> None:
+    """The first segment with more than ``MAX_ELEMENTS`` elements or an element past ``MAX_ELEMENT_LENGTH``."""
+    for index, seg in enumerate(segments):
+        sid = seg[0].strip()
+        shown_id = sid if sid.isalnum() and len(sid) <= 3 else None
+        if len(seg) > MAX_ELEMENTS + 1:
+            raise X12SyntaxError(
+                f"the segment has {len(seg) - 1:,} elements",
+                code="x12_too_many_elements",
+                segment_position=index + 1,
+                segment_id=shown_id,
+                element_position=MAX_ELEMENTS + 1,
+                expected=f"at most {MAX_ELEMENTS} elements (is the segment terminator missing?)",
+            )
+        if sid in _BINARY_SEGMENTS:
+            continue
+        for position, value in enumerate(seg):
+            if len(value) > MAX_ELEMENT_LENGTH:
+                raise X12SyntaxError(
+                    f"the {'element' if position else 'segment identifier'} is {len(value):,} characters long",
+                    code="x12_element_too_long",
+                    segment_position=index + 1,
+                    segment_id=shown_id,
+                    element_position=position or None,
+                    expected=f"at most {MAX_ELEMENT_LENGTH:,} characters (is a delimiter missing?)",
+                )
 
 
 def _find_segment(text: str, marker: str, start: int, term: str) -> int:
@@ -161,6 +287,7 @@ def iter_interchanges_from_stream(
     """Interchanges read from a binary file one at a time: a file of many interchanges never sits whole in memory."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     buffer = ""
+    seen = False  # whether anything but white space came: an empty stream is refused as an empty file is
     while True:
         chunk = stream.read(chunk_size)
         eof = not chunk
@@ -170,6 +297,7 @@ def iter_interchanges_from_stream(
             if not stripped:
                 buffer = ""
                 break
+            seen = True
             if len(stripped) < ISA_LENGTH and not eof:
                 buffer = stripped
                 break
@@ -177,6 +305,7 @@ def iter_interchanges_from_stream(
             end = _find_segment(stripped, f"IEA{delims.element}", 0, delims.segment)
             stop = stripped.find(delims.segment, end) if end >= 0 else -1
             if stop < 0:
+                check_size(len(stripped), "one interchange", "characters")  # a stream that never closes it
                 if not eof:
                     buffer = stripped
                     break
@@ -186,6 +315,8 @@ def iter_interchanges_from_stream(
             yield from split_interchanges(stripped[: stop + 1])
             buffer = stripped[stop + 1 :]
         if eof:
+            if not seen:
+                raise X12SyntaxError("the file is empty", expected="an ISA segment")
             return
 
 

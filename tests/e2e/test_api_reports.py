@@ -67,12 +67,20 @@ def test_kpis_overall_by_month_payer_and_provider(api: tuple[SchemaCheckedClient
         "contractual_adjustments_amount": "88.00",
     }
     assert kpis["initial_denial_rate"]["claim_ids"] == [visits.c.id]
+    assert kpis["initial_denial_rate"]["base_claim_ids"] == [visits.e.id]  # first sent in the 3 months before
+    assert kpis["days_in_ar"]["counts"] == {
+        "ar_amount": "489.50",
+        "net_revenue_amount": "638.00",
+        "charges_amount": "726.00",
+        "deductions_amount": "88.00",
+        "window_days": 87,
+    }
     assert kpis["days_in_ar"]["target"] == {"threshold": "40", "direction": "at_most", "met": False}
     assert kpis["estimate_accuracy"]["computed"] is False
     assert [(m["key"], m["kpis"]["days_in_ar"]["value"]) for m in body["by_month"]] == [
-        ("2026-09", "55.40"),
-        ("2026-10", "71.91"),
-        ("2026-11", "60.68"),
+        ("2026-09", "63.20"),
+        ("2026-10", "83.70"),
+        ("2026-11", "66.75"),
     ]
     assert [p["label"] for p in body["by_payer"]] == ["Acme Health"]
     assert [p["key"] for p in body["by_provider"]] == [practice.provider_id]

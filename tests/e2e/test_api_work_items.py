@@ -49,3 +49,25 @@ def test_a_biller_filters_assigns_notes_and_closes_work(api: tuple[SchemaChecked
     assert (unknown.status_code, unknown.json()["field"]) == (422, "owner")
     refreshed = client.call("POST", "/work-items/refresh", json={"no_response_days": 30, "past_due_days": 60})
     assert refreshed.json() == {"no_response": 0, "past_due": 0}
+
+
+def test_chosen_denials_are_written_off_or_appealed_in_bulk(api: tuple[SchemaCheckedClient, Practice]) -> None:
+    client, practice = api
+    necessity, bundling = denials(practice)  # Alder denied whole 151.50; Birch's line 2 denied 31.50
+
+    drafted = client.call("POST", "/work-items/appeals", json={"ids": [necessity]})
+    assert drafted.status_code == 200, drafted.text
+    [appeal] = drafted.json()
+    assert appeal["work_item_id"] == necessity
+    again = client.call("POST", "/work-items/appeals", json={"ids": [bundling, necessity]})
+    assert (again.status_code, again.json()["field"]) == (409, "ids[1]")  # one open appeal per claim: none drafted
+    assert len(client.call("GET", "/appeals").json()) == 1
+
+    unknown = client.call("POST", "/work-items/write-off", json={"ids": [necessity], "reason": "because", "note": "x"})
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "reason")
+    done = client.call(
+        "POST", "/work-items/write-off", json={"ids": [necessity, bundling], "reason": "appeal_lost", "note": "upheld"}
+    )
+    assert done.status_code == 200, done.text
+    assert [(d["amount"], d["closed_items"]) for d in done.json()] == [("151.50", [necessity]), ("31.50", [bundling])]
+    assert client.call("GET", "/work-items").json() == []

@@ -24,6 +24,7 @@ KPI_NAMES = [
     "denial_rate_by_carc",
     "denial_rate_by_payer",
     "days_in_ar",
+    "gross_days_in_ar",
     "percent_ar_over_90",
     "net_collection_rate",
     "charge_lag_days",
@@ -49,11 +50,12 @@ def test_reports_kpis_json_is_one_object_keyed_by_kpi_name(cli: CliRunner, tmp_p
     assert {k: v["value"] for k, v in body.items()} == {
         "clean_claim_rate": "0.7500",
         "first_pass_resolution_rate": "0.2500",
-        "initial_denial_rate": "0.2500",
-        "initial_denial_rate_dollars": "0.2089",
-        "denial_rate_by_carc": "0.2500",
-        "denial_rate_by_payer": "0.2500",
-        "days_in_ar": "60.68",
+        "initial_denial_rate": "1.0000",
+        "initial_denial_rate_dollars": "0.7921",
+        "denial_rate_by_carc": "1.0000",
+        "denial_rate_by_payer": "1.0000",
+        "days_in_ar": "66.75",
+        "gross_days_in_ar": "58.66",
         "percent_ar_over_90": "0.3095",
         "net_collection_rate": "0.4702",
         "charge_lag_days": "1.20",
@@ -61,11 +63,19 @@ def test_reports_kpis_json_is_one_object_keyed_by_kpi_name(cli: CliRunner, tmp_p
         "estimate_accuracy": "0",
     }
     assert body["clean_claim_rate"]["counts"] == {"clean": 3, "submitted": 4}
-    assert body["initial_denial_rate_dollars"]["counts"] == {"denied_amount": "120.00", "adjudicated_amount": "574.50"}
+    assert body["initial_denial_rate_dollars"]["counts"] == {
+        "denied_amount": "120.00",
+        "submitted_amount": "151.50",
+        "prior_months": 3,
+        "period_months": 3,
+    }
     assert body["clean_claim_rate"]["target"] == {"threshold": "0.95", "direction": "at_least", "met": False}
-    assert body["denial_rate_by_carc"]["groups"]["CO-50"]["value"] == "0.2500"
+    assert body["denial_rate_by_carc"]["groups"]["CO-50"]["value"] == "1.0000"
     [payer] = body["denial_rate_by_payer"]["groups"].values()
-    assert (payer["label"], payer["counts"]) == ("Acme Health", {"denied": 1, "adjudicated": 4})
+    assert (payer["label"], payer["counts"]) == (
+        "Acme Health",
+        {"denied": 1, "submitted": 1, "prior_months": 3, "period_months": 3},
+    )
     assert len(body["clean_claim_rate"]["base_claim_ids"]) == 4
 
     table, book = tmp_path / "kpis.csv", tmp_path / "kpis.xlsx"
@@ -75,7 +85,7 @@ def test_reports_kpis_json_is_one_object_keyed_by_kpi_name(cli: CliRunner, tmp_p
     rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8"))))
     assert rows[0] == ["scope", "from", "to", "kpi", "group", "value", "unit", "counts", "note"]
     assert rows[1][:7] == ["All", "2026-09-01", "2026-11-26", "clean_claim_rate", "", "0.7500", "rate"]
-    assert ["Nov 2026", "2026-11-01", "2026-11-26", "days_in_ar", "", "60.68", "days"] in [r[:7] for r in rows]
+    assert ["Nov 2026", "2026-11-01", "2026-11-26", "days_in_ar", "", "66.75", "days"] in [r[:7] for r in rows]
     sheets = load_workbook(book)
     assert sheets.sheetnames == ["KPIs", "by month", "by payer", "by provider"]
     assert [str(c.value) for c in sheets["KPIs"][2]][3:7] == ["clean_claim_rate", "None", "0.75", "rate"]

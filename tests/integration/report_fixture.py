@@ -13,6 +13,29 @@ a claim; visit C has the first line only: 120.00), billed to Acme Health, render
                                                again: 95.00 (CO-45 25.00) + 20.00 (CO-45 11.50)
     E      2026-07-15  2026-07-20  2026-07-21  rejected 07-22, edited, sent again 08-01, accepted  insurance 151.50
     F      2026-11-24  2026-11-25  never       no claim yet                                       insurance 151.50
+
+Net days in A/R (HFMA) = A/R at the period's end × days in the trailing three calendar months ÷ (charges − deductions
+from revenue posted in them); the gross form divides by the charges alone:
+
+    period ends  window (days)            A/R     charges                 deductions             net     net days
+    2026-09-30   07-01..09-30 (92)     186.50  E, A 303.00             A CO 31.50              271.50  18650 × 92 / 27150 = 63.197… → 63.20
+    2026-10-31   08-01..10-31 (92)     338.00  A, B 303.00 + C 120.00  A 31.50 + B CO-45 20.00  371.50  33800 × 92 / 37150 = 83.703… → 83.70
+    2026-11-26   09-01..11-26 (87)     489.50  A, B, D, F 606.00       A 31.50 + B 20.00        638.00  48950 × 87 / 63800 = 66.75 exactly
+                                                + C 120.00 = 726.00     + D 36.50 = 88.00
+    gross, 2026-11-26: 48950 × 87 / 72600 = 58.659… → 58.66
+
+(D's deductions: CO 31.50 on 11-10, −31.50 reversed and CO-45 25.00 + 11.50 on 11-20 = 36.50; the denials of B's
+line 2 and of C move no money and deduct nothing; no write-offs.)
+
+Initial denial rate (HFMA Claim Integrity Task Force) = claims whose first adjudication in the period is a denial
+÷ (claims first submitted in the three calendar months before the period's first month ÷ 3 × months in the period):
+
+    period                  denied (first adjudicated)  first submitted before          count                   dollars
+    2026-09-01..11-26 (3)   C (11-02) 120.00            06-01..08-31: E 151.50 (07-21)  1×3 / (1×3) = 1.0000    12000×3 / (15150×3) = 0.79207… → 0.7921
+    September (1)           none                        06-01..08-31: E                 0×3 / (1×1) = 0.0000    0.0000
+    October (1)             none (B partly paid)        07-01..09-30: E, A              0×3 / (2×1) = 0.0000    0.0000
+    November 1..26 (1)      C                           08-01..10-31: A, B, C (E's      1×3 / (3×1) = 1.0000    12000×3 / 42300
+                                                        second send is not a first)                             = 0.85106… → 0.8511
 """
 
 from __future__ import annotations

@@ -16,8 +16,9 @@ from medbill.domain.report_facts import (
     aging_bucket,
     current_claim,
     months_of,
-    scrub_reported_findings,
-    trailing_three_months,
+    prior_three_months,
+    revenue_window,
+    sent_with_findings,
 )
 from medbill.services.report_kpis import principal_reasons
 
@@ -59,11 +60,31 @@ def test_clean_claim_rate_keeps_the_counts_and_the_claims_behind_it() -> None:
     assert Targets().meets(kpi) is True  # ≥ 0.95
 
 
-def test_days_in_ar_is_ar_over_average_daily_charges() -> None:
-    # 33,800 cents of A/R; 72,600 cents charged in 90 days = 806.67 a day → 33800 × 90 / 72600 = 41.9008… days
-    kpi = kpis.days_in_ar(33800, 72600)
-    assert (kpi.display, kpi.unit) == ("41.90", Unit.DAYS)
+def test_days_in_ar_is_net_ar_over_average_daily_net_revenue() -> None:
+    # 33,800 cents of A/R; 72,600 charged less 8,800 deducted = 63,800 net in 92 days = 693.48 a day
+    # → 33800 × 92 / 63800 = 48.7398… days; gross: 33800 × 92 / 72600 = 42.8319… days
+    kpi = kpis.days_in_ar(33800, 72600, 8800, window_days=92)
+    assert (kpi.display, kpi.unit) == ("48.74", Unit.DAYS)
+    assert dict(kpi.counts) == {
+        "ar_cents": 33800,
+        "net_revenue_cents": 63800,
+        "charges_cents": 72600,
+        "deductions_cents": 8800,
+        "window_days": 92,
+    }
     assert Targets().meets(kpi) is False  # > 40 days
+    gross = kpis.gross_days_in_ar(33800, 72600, window_days=92)
+    assert (gross.key, gross.display) == ("gross_days_in_ar", "42.83")
+    assert Targets().meets(gross) is None  # the target is set on the HFMA (net) form
+
+
+def test_initial_denial_rate_divides_by_the_monthly_average_of_the_three_months_before() -> None:
+    # 2 denied in a two-month period; 30 claims sent in the three months before → 10 a month, 20 for two months
+    kpi = kpis.initial_denial_rate(2, 30, 2)
+    assert kpi.display == "0.1000"
+    assert dict(kpi.counts) == {"denied": 2, "submitted": 30, "prior_months": 3, "period_months": 2}
+    empty = kpis.initial_denial_rate(1, 0, 1)
+    assert (empty.display, empty.computed) == ("0", False)
 
 
 def test_net_collection_rate_takes_contractual_adjustments_out_of_charges() -> None:
@@ -81,8 +102,9 @@ def test_net_collection_rate_takes_contractual_adjustments_out_of_charges() -> N
     ("kpi", "expected"),
     [
         (kpis.percent_ar_over_90(15150, 33800), "0.4482"),  # 0.44822…
-        (kpis.initial_denial_rate(1, 20), "0.0500"),
-        (kpis.initial_denial_rate_dollars(12000, 57450), "0.2089"),
+        (kpis.initial_denial_rate(1, 60, 1), "0.0500"),  # 1 ÷ (60 ÷ 3)
+        (kpis.initial_denial_rate_dollars(12000, 57450, 3), "0.2089"),  # 12000 × 3 ÷ (57450 × 3)
+        (kpis.initial_denial_rate_dollars(12000, 42300, 1), "0.8511"),  # 36000 ÷ 42300 = 0.85106…
         (kpis.first_pass_resolution_rate(1, 4), "0.2500"),
         (kpis.charge_lag_days(6, 5), "1.20"),  # 6 days over 5 visits
         (kpis.days_to_submit(12, 4), "3.00"),
@@ -96,9 +118,9 @@ def test_each_formula_on_hand_made_numbers(kpi: kpis.Kpi, expected: str) -> None
 @pytest.mark.parametrize(
     ("kpi", "met"),
     [
-        (kpis.initial_denial_rate(1, 20), False),  # 0.05 is not below 0.05
-        (kpis.initial_denial_rate(1, 21), True),  # 0.0476
-        (kpis.days_in_ar(40, 90), True),  # exactly 40 days
+        (kpis.initial_denial_rate(1, 60, 1), False),  # 0.05 is not below 0.05
+        (kpis.initial_denial_rate(1, 63, 1), True),  # 0.0476
+        (kpis.days_in_ar(40, 100, 10, window_days=90), True),  # exactly 40 days
         (kpis.percent_ar_over_90(15, 100), False),  # 0.15 is not below 0.15
         (kpis.net_collection_rate(94, 100, 0), False),
         (kpis.charge_lag_days(6, 5), None),  # no target
@@ -155,24 +177,31 @@ def test_which_claims_are_clean_resolved_first_pass_or_initially_denied(
     assert (c.clean, c.resolved_first_pass, c.initially_denied) == (clean, first_pass, denied)
 
 
-def test_a_scrub_reason_reports_findings_when_it_counts_any() -> None:
-    assert scrub_reported_findings("errors=0 warnings=2") is True
-    assert scrub_reported_findings("errors=1 warnings=0") is True
-    assert scrub_reported_findings("errors=0 warnings=0") is False
-    assert scrub_reported_findings("") is False
+def test_what_a_claim_was_sent_with_comes_from_its_stored_counts_and_event_order() -> None:
+    # (findings in the scrub it was sent with, scrubbed more than once before it was sent)
+    assert sent_with_findings([3], 5, errors=0, warnings=0) == (False, False)
+    assert sent_with_findings([3], 5, errors=0, warnings=2) == (True, False)
+    assert sent_with_findings([3], 5, errors=1, warnings=0) == (True, False)
+    assert sent_with_findings([2, 3], 5, errors=0, warnings=0) == (False, True)
+    # scrubbed again after the first send (a rejection, an edit): what it was sent with is no longer stored
+    assert sent_with_findings([3, 9], 5, errors=0, warnings=0) == (True, False)
+    assert sent_with_findings([3], None, errors=0, warnings=0) == (False, False)  # never sent
 
 
-def test_months_cut_the_period_and_the_denial_window_trails_three_months() -> None:
+def test_months_cut_the_period_and_the_windows_are_calendar_months() -> None:
     period = Period(date(2026, 9, 15), date(2026, 11, 10))
     assert [m.label for m in months_of(period)] == [
         "2026-09-15..2026-09-30",
         "2026-10-01..2026-10-31",
         "2026-11-01..2026-11-10",
     ]
-    # the window starts on the first of the month two months before November, or earlier with the period
-    assert trailing_three_months(Period(date(2026, 11, 1), date(2026, 11, 30))).label == "2026-09-01..2026-11-30"
-    assert trailing_three_months(Period(date(2026, 1, 5), date(2026, 11, 30))).start == date(2026, 1, 5)
-    assert trailing_three_months(Period(date(2026, 2, 1), date(2026, 2, 28))).start == date(2025, 12, 1)
+    # net revenue: the three calendar months to the period's last day, whatever the period's start
+    assert revenue_window(Period(date(2026, 11, 1), date(2026, 11, 26))).label == "2026-09-01..2026-11-26"
+    assert revenue_window(Period(date(2026, 1, 5), date(2026, 11, 30))).start == date(2026, 9, 1)
+    assert revenue_window(Period(date(2026, 2, 1), date(2026, 2, 28))).start == date(2025, 12, 1)
+    # the denial rate's denominator: the three calendar months before the period's first month
+    assert prior_three_months(period).label == "2026-06-01..2026-08-31"
+    assert prior_three_months(Period(date(2026, 2, 1), date(2026, 2, 28))).label == "2025-11-01..2026-01-31"
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from medbill.domain.errors import ValidationError
 
 RATE_PLACES = 4
 DAYS_PLACES = 2
-AR_WINDOW_DAYS = 90  # days in A/R: average daily charges over the last 90 days
+PRIOR_MONTHS = 3  # the initial denial rate's denominator: the monthly average of the three months before the period
 
 
 class Unit(StrEnum):
@@ -105,13 +105,15 @@ class Ratio:
         )
 
 
-_TRAILING_EMPTY = "no claims were first adjudicated in the trailing three months"
+_PRIOR_EMPTY = "no claims were first submitted in the three months before the period"
 
 clean_claim_rate = Ratio("clean_claim_rate", "clean", "submitted", "no claims were first submitted in the period")
 """Clean-claim rate (HFMA MAP Key "Clean claim rate") = claims that passed every edit with no manual touch
 ÷ claims submitted for the first time in the period.
 
-Clean: no scrub finding and no edit before the first submission, and not rejected by the 999/277CA."""
+Clean: the scrub the claim was sent with found nothing (no error, no warning), it was scrubbed once and never
+edited before its first submission, and the 999/277CA did not reject it. Decided from stored data only: the claim's
+error and warning counts and the kinds and order of its events (``report_facts.ClaimFacts.clean``)."""
 
 first_pass_resolution_rate = Ratio(
     "first_pass_resolution_rate",
@@ -122,14 +124,74 @@ first_pass_resolution_rate = Ratio(
 """First-pass resolution rate = claims paid on their first adjudication (submitted once, never rejected, not
 denied in whole or part, never reversed) ÷ claims first adjudicated in the period."""
 
-initial_denial_rate = Ratio("initial_denial_rate", "denied", "adjudicated", _TRAILING_EMPTY)
-"""Initial denial rate by count (HFMA MAP Key "Initial denial rate") = claims whose first adjudication denied
-the whole claim ÷ claims first adjudicated, both over the trailing three calendar months ending with the period
-(or over the period when it is longer)."""
 
-initial_denial_rate_dollars = Ratio("initial_denial_rate_dollars", "denied_cents", "adjudicated_cents", _TRAILING_EMPTY)
-"""Initial denial rate by dollars = the charges of those initially denied claims ÷ the charges of every claim
-first adjudicated, over the same trailing three months."""
+def _prior_average(
+    key: str,
+    numerator: str,
+    denominator: str,
+    denied: int,
+    submitted_before: int,
+    months: int,
+    *,
+    claim_ids: Iterable[str],
+    base_claim_ids: Iterable[str],
+) -> Kpi:
+    counts = {numerator: denied, denominator: submitted_before, "prior_months": PRIOR_MONTHS, "period_months": months}
+    formula = Ratio(key, numerator, denominator, _PRIOR_EMPTY)
+    # denied ÷ (submitted_before ÷ 3 × months), in integers so it is rounded once
+    return formula.kpi(
+        denied * PRIOR_MONTHS, submitted_before * months, counts, claim_ids=claim_ids, base_claim_ids=base_claim_ids
+    )
+
+
+def initial_denial_rate(
+    denied: int,
+    submitted_before: int,
+    months: int,
+    *,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+    key: str = "initial_denial_rate",
+) -> Kpi:
+    """Initial denial rate by count, as the HFMA Claim Integrity Task Force defines it ("Standardizing denial metrics
+    for revenue cycle benchmarking and process improvement", 2020: total initial denial claims ÷ total claims
+    submitted, the denominator being the average of the three months before the start of the reporting month):
+
+        claims whose first adjudication in the period denied the whole claim
+        ÷ (claims first submitted in the three calendar months before the period's first month ÷ 3 × the months
+          the period touches)
+
+    The denominator trails because a month's denials answer claims sent in the months before it (the issue's
+    "trailing three-month denominator"); for a one-month period it is exactly the task force's formula. HFMA's MAP
+    Key AR-5 (remittance denial rate: denials ÷ remits of the same month) is a different measure and is not this
+    one. Counts: ``denied``, ``submitted`` (in the three months before), ``prior_months`` (3), ``period_months``."""
+    return _prior_average(
+        key, "denied", "submitted", denied, submitted_before, months, claim_ids=claim_ids, base_claim_ids=base_claim_ids
+    )
+
+
+def initial_denial_rate_dollars(
+    denied_cents: int,
+    submitted_before_cents: int,
+    months: int,
+    *,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+) -> Kpi:
+    """Initial denial rate by dollars (same source) = the gross charges of the claims initially denied in the period
+    ÷ (the gross charges of the claims first submitted in the three calendar months before the period's first month
+    ÷ 3 × the months the period touches)."""
+    return _prior_average(
+        "initial_denial_rate_dollars",
+        "denied_cents",
+        "submitted_cents",
+        denied_cents,
+        submitted_before_cents,
+        months,
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
 
 percent_ar_over_90 = Ratio(
     "percent_ar_over_90", "over_90_cents", "ar_cents", "no accounts receivable at the period's end"
@@ -155,31 +217,89 @@ claims first submitted in the period (secondaries wait for the primary, so they 
 
 
 def denial_rate_in_group(
-    key: str, denied: int, adjudicated: int, *, claim_ids: Iterable[str] = (), base_claim_ids: Iterable[str] = ()
+    key: str,
+    denied: int,
+    submitted_before: int,
+    months: int,
+    *,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
 ) -> Kpi:
-    """One row of the denial rate by CARC or by payer: that group's initial denials ÷ the denominator given (every
-    first adjudication for a CARC, the payer's own first adjudications for a payer)."""
-    formula = Ratio(key, "denied", "adjudicated", _TRAILING_EMPTY)
-    return formula(denied, adjudicated, claim_ids=claim_ids, base_claim_ids=base_claim_ids)
+    """One row of the denial rate by CARC or by payer: that group's initial denials in the period over the same
+    trailing denominator as ``initial_denial_rate`` (every claim first submitted in the three months before for a
+    CARC, the payer's own for a payer)."""
+    return initial_denial_rate(
+        denied, submitted_before, months, claim_ids=claim_ids, base_claim_ids=base_claim_ids, key=key
+    )
 
 
-_DAYS_IN_AR = Ratio(
-    "days_in_ar", "ar_cents", "charges_cents", "no charges in the {window_days} days before the period's end", Unit.DAYS
+_NET_DAYS_IN_AR = Ratio(
+    "days_in_ar",
+    "ar_cents",
+    "net_revenue_cents",
+    "no net patient service revenue in the {window_days} days (three months) to the period's end",
+    Unit.DAYS,
+)
+_GROSS_DAYS_IN_AR = Ratio(
+    "gross_days_in_ar",
+    "ar_cents",
+    "charges_cents",
+    "no charges in the {window_days} days (three months) to the period's end",
+    Unit.DAYS,
 )
 
 
 def days_in_ar(
     ar_cents: int,
     charges_cents: int,
+    deductions_cents: int,
     *,
-    window_days: int = AR_WINDOW_DAYS,
+    window_days: int,
     claim_ids: Iterable[str] = (),
     base_claim_ids: Iterable[str] = (),
 ) -> Kpi:
-    """Days in A/R (gross, MGMA convention; HFMA's MAP Key is the net variant) = total A/R at the period's end
-    ÷ average daily gross charges over the ``window_days`` ending then = A/R × window ÷ charges in the window."""
+    """Net days in A/R (HFMA MAP Key "Net days in accounts receivable") = net A/R ÷ average daily net patient
+    service revenue, where
+
+    - net A/R is what is owed at the period's end (insurance and patient balances from the ledger: charges less
+      every payment, adjustment and write-off posted by then). medbill books no allowance estimate on claims not
+      yet adjudicated, so those count at their charge until the payer answers;
+    - net patient service revenue is the gross charges posted in the trailing three calendar months ending with the
+      period (the first of the month two months before the period's last month, to its last day) less the
+      deductions from revenue posted then: contractual adjustments, other payer adjustments and insurance
+      write-offs, patient write-offs (``ledger.ADJUSTMENTS``);
+    - the average daily figure divides it by the days in that window (``window_days``: 92 for July–September).
+
+    = ar_cents × window_days ÷ (charges_cents − deductions_cents), rounded once to two places."""
+    counts = {
+        "ar_cents": ar_cents,
+        "net_revenue_cents": charges_cents - deductions_cents,
+        "charges_cents": charges_cents,
+        "deductions_cents": deductions_cents,
+        "window_days": window_days,
+    }
+    return _NET_DAYS_IN_AR.kpi(
+        ar_cents * window_days,
+        charges_cents - deductions_cents,
+        counts,
+        claim_ids=claim_ids,
+        base_claim_ids=base_claim_ids,
+    )
+
+
+def gross_days_in_ar(
+    ar_cents: int,
+    charges_cents: int,
+    *,
+    window_days: int,
+    claim_ids: Iterable[str] = (),
+    base_claim_ids: Iterable[str] = (),
+) -> Kpi:
+    """Gross days in A/R (the MGMA "days of gross FFS charges in A/R" form, kept beside the HFMA net one) = the
+    same A/R ÷ average daily gross charges over the same trailing three calendar months
+    = ar_cents × window_days ÷ charges_cents."""
     counts = {"ar_cents": ar_cents, "charges_cents": charges_cents, "window_days": window_days}
-    return _DAYS_IN_AR.kpi(
+    return _GROSS_DAYS_IN_AR.kpi(
         ar_cents * window_days, charges_cents, counts, claim_ids=claim_ids, base_claim_ids=base_claim_ids
     )
 

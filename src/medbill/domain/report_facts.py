@@ -1,6 +1,6 @@
 """What the reports are computed from: one row of facts per claim (from its history) and per visit (from the
 ledger), the rules that say which claim is clean, resolved on the first pass or initially denied, the periods
-(months, the trailing three months) and the A/R aging buckets."""
+(months, the trailing three months of revenue, the three months before a period) and the A/R aging buckets."""
 
 from __future__ import annotations
 
@@ -33,18 +33,22 @@ class ClaimFacts:
     first_adjudicated_at: datetime | None = None
     first_adjudication: ClaimEvent | None = None  # PAY, PAY_PARTIALLY or DENY
     edited_before_submission: bool = False  # an EDIT came before the first SUBMIT (or there was no SUBMIT)
-    findings_before_submission: bool = False  # a scrub before the first SUBMIT reported errors or warnings
+    findings_before_submission: bool = False  # the scrub it was first sent with reported errors or warnings
+    rescrubbed_before_submission: bool = False  # scrubbed more than once before the first SUBMIT: someone reworked it
     first_rejected_at: datetime | None = None
     first_reversed_at: datetime | None = None
 
     @property
     def clean(self) -> bool:
-        """Passed every edit with no manual touch: submitted with no scrub finding and no edit before its first
-        submission, and not rejected by the 999/277CA (a claim is only ever sent again after a rejection)."""
+        """Passed every edit with no manual touch: sent with a scrub that found nothing, scrubbed once and never
+        edited before its first submission, and not rejected by the 999/277CA (a claim is only ever sent again after
+        a rejection). A second scrub before sending is a touch: the scrubber is run again on a claim by hand, after
+        something it found was fixed elsewhere (the patient, the coverage, the payer's setup)."""
         return (
             self.first_submitted_at is not None
             and not self.edited_before_submission
             and not self.findings_before_submission
+            and not self.rescrubbed_before_submission
             and self.first_rejected_at is None
         )
 
@@ -66,13 +70,21 @@ class ClaimFacts:
         return self.frequency == "1" and self.order == "primary"
 
 
-def scrub_reported_findings(reason: str) -> bool:
-    """True when a SCRUB event's reason (``errors=0 warnings=2``) reports any finding."""
-    for part in reason.split():
-        name, _, count = part.partition("=")
-        if name in ("errors", "warnings") and count.isdigit() and int(count) > 0:
-            return True
-    return False
+def sent_with_findings(
+    scrub_seqs: Sequence[int], first_submit_seq: int | None, *, errors: int, warnings: int
+) -> tuple[bool, bool]:
+    """(the scrub the claim was first sent with reported a finding, it was scrubbed more than once before that),
+    from the claim's SCRUB events (their sequence numbers, all of them) and the counts of its latest scrub as stored
+    on the claim. The stored counts are those of the scrub it was sent with when no scrub came after the first
+    submission; a later scrub only follows a rejection and an edit, and then what the first one found is no longer
+    stored, so it counts as a finding (the claim was rejected, so it is not clean today either)."""
+    if first_submit_seq is None:
+        return False, False
+    before = [seq for seq in scrub_seqs if seq < first_submit_seq]
+    rescrubbed = len(before) > 1
+    if not before or any(seq > first_submit_seq for seq in scrub_seqs):
+        return True, rescrubbed
+    return errors + warnings > 0, rescrubbed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,7 +99,8 @@ class VisitMoney:
     insurance_cents: int = 0  # at the period's end
     patient_cents: int = 0  # at the period's end
     charges_cents: int = 0  # posted in the period
-    window_charges_cents: int = 0  # posted in the days-in-A/R window ending with the period
+    window_charges_cents: int = 0  # posted in the days-in-A/R window (``revenue_window``) ending with the period
+    window_deductions_cents: int = 0  # deductions from revenue (``ledger.ADJUSTMENTS``) posted in that window
     payments_cents: int = 0  # payers' and patients' payments less refunds, posted in the period
     contractual_cents: int = 0  # contractual adjustments posted in the period
 
@@ -147,10 +160,16 @@ def months_of(period: Period) -> list[Period]:
     return out
 
 
-def trailing_three_months(period: Period) -> Period:
-    """The three calendar months ending with the period's last month (from the first of the month two months
-    before), or the period itself when it starts earlier: the initial-denial window."""
-    return Period(min(period.start, add_months(period.end, -2)), period.end)
+def revenue_window(period: Period) -> Period:
+    """The trailing three calendar months ending with the period's last day (from the first of the month two months
+    before): the net patient service revenue behind days in A/R (``2026-11-26`` → ``2026-09-01..2026-11-26``)."""
+    return Period(add_months(period.end, -2), period.end)
+
+
+def prior_three_months(period: Period) -> Period:
+    """The three calendar months before the period's first month: the initial denial rate's denominator
+    (``2026-09-15..2026-11-10`` → ``2026-06-01..2026-08-31``)."""
+    return Period(add_months(period.start, -3), add_months(period.start, 0) - timedelta(days=1))
 
 
 # --- aging -----------------------------------------------------------------------------------------------------------

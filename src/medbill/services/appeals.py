@@ -269,33 +269,58 @@ def draft_appeal(
     no attachments: the category's usual enclosures. A higher level follows only a lost or partly won one below it."""
     actor.require(PERMISSION)
     with deps.uow() as uow:
-        plan = _plan(uow, actor, claim_id, work_item_id, level)
-        check_level(level, plan.appeals)
-        enclosures = attachment_list(attachments) or plan.attachments
-        now = deps.clock.now()
-        appeal = Appeal(
-            practice_id=actor.practice_id,
-            claim_id=plan.claim.id,
-            work_item_id=plan.work_item.id if plan.work_item is not None else None,
-            level=level,
-            reason=plan.reason,
-            argument=argument_text(argument if argument is not None else plan.argument),
-            attachments=enclosures,
-            due_on=plan.due_on,
-            created_at=now,
-            created_by=actor.username,
-        )
-        uow.appeals.add(appeal, _letter(uow, actor, plan.claim, appeal, deps.clock.today()))
-        record_audit(
+        appeal = draft_in(
             uow,
             deps,
             actor,
-            AuditAction.CREATE,
-            ENTITY,
-            appeal.id,
-            f"claim={appeal.claim_id} level={level} enclosures={len(enclosures)}",
+            claim_id,
+            work_item_id=work_item_id,
+            argument=argument,
+            attachments=attachments,
+            level=level,
         )
         uow.commit()
+    return appeal
+
+
+def draft_in(
+    uow: UnitOfWork,
+    deps: Deps,
+    actor: Actor,
+    claim_id: str,
+    *,
+    work_item_id: str | None = None,
+    argument: str | None = None,
+    attachments: Sequence[str] = (),
+    level: int = 1,
+) -> Appeal:
+    """``draft_appeal`` inside the caller's unit of work (which checked the permission and commits)."""
+    plan = _plan(uow, actor, claim_id, work_item_id, level)
+    check_level(level, plan.appeals)
+    enclosures = attachment_list(attachments) or plan.attachments
+    now = deps.clock.now()
+    appeal = Appeal(
+        practice_id=actor.practice_id,
+        claim_id=plan.claim.id,
+        work_item_id=plan.work_item.id if plan.work_item is not None else None,
+        level=level,
+        reason=plan.reason,
+        argument=argument_text(argument if argument is not None else plan.argument),
+        attachments=enclosures,
+        due_on=plan.due_on,
+        created_at=now,
+        created_by=actor.username,
+    )
+    uow.appeals.add(appeal, _letter(uow, actor, plan.claim, appeal, deps.clock.today()))
+    record_audit(
+        uow,
+        deps,
+        actor,
+        AuditAction.CREATE,
+        ENTITY,
+        appeal.id,
+        f"claim={appeal.claim_id} level={level} enclosures={len(enclosures)}",
+    )
     return appeal
 
 

@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from medbill.domain.appeals import Appeal
 from medbill.domain.audit import AuditAction
 from medbill.domain.claim_states import ClaimStatus
-from medbill.domain.errors import NotFound, ValidationError
+from medbill.domain.errors import MedbillError, NotFound, ValidationError
 from medbill.domain.money import Money
 from medbill.domain.users import Actor, Permission
-from medbill.domain.work_items import Queue, WorkItem, WorkNote, WorkQuery
+from medbill.domain.work_items import Queue, WorkItem, WorkNote, WorkQuery, WorkStatus
+from medbill.services.appeals import draft_in
 from medbill.services.base import Deps, record_audit
-from medbill.services.ports import ClaimQuery
+from medbill.services.ports import ClaimQuery, UnitOfWork
+from medbill.services.write_offs import ClaimWriteOff, WriteOffReason, parse_reason, write_off_in
 
 _WAITING = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.PENDING)
 
@@ -74,6 +77,77 @@ def close_items(deps: Deps, actor: Actor, item_ids: Sequence[str], resolution: s
         record_audit(uow, deps, actor, AuditAction.UPDATE, "work_item", None, f"closed {len(item_ids)}")
         uow.commit()
     return len(item_ids)
+
+
+_CLAIM_QUEUES = (Queue.DENIAL, Queue.UNDERPAYMENT)
+
+
+def _claim_items(uow: UnitOfWork, actor: Actor, item_ids: Sequence[str]) -> list[tuple[int, WorkItem]]:
+    """The chosen items, each an open denial or underpayment item on a claim (else refused naming it), first per claim
+    (a claim's second item is resolved with its first)."""
+    if not item_ids:
+        raise ValidationError("choose at least one item", field="ids")
+    chosen: list[tuple[int, WorkItem]] = []
+    claims: set[str] = set()
+    for index, item_id in enumerate(item_ids):
+        try:
+            item = uow.work_items.get(actor.practice_id, item_id)
+        except NotFound:
+            raise NotFound("no such work item in this practice", field=f"ids[{index}]") from None
+        if item.queue not in _CLAIM_QUEUES or item.claim_id is None or item.status is not WorkStatus.OPEN:
+            raise ValidationError(
+                "only open denial and underpayment items on a claim can be written off or appealed together",
+                field=f"ids[{index}]",
+            )
+        if item.claim_id not in claims:
+            claims.add(item.claim_id)
+            chosen.append((index, item))
+    return chosen
+
+
+def _refused(exc: MedbillError, index: int, item: WorkItem) -> MedbillError:
+    """The refusal of one item, saying which one (its claim number) so the whole bulk action can be fixed."""
+    return type(exc)(f"{item.reference}: {exc.message}", field=f"ids[{index}]", code=exc.code)
+
+
+def bulk_write_off(
+    deps: Deps, actor: Actor, item_ids: Sequence[str], reason: str | WriteOffReason, note: str
+) -> list[ClaimWriteOff]:
+    """Write off what insurance still owes on the claim of each chosen denial or underpayment item, for one reason
+    (a bulk action): all in one unit of work, so one refused claim (insurance owes nothing on it) refuses them all
+    and nothing is written; an audit row per claim and per item closed, as for one write-off."""
+    actor.require(Permission.REMITTANCE_POST)
+    actor.require(Permission.BALANCE_WRITE_OFF)
+    why, text = parse_reason(reason, note)
+    done: list[ClaimWriteOff] = []
+    with deps.uow() as uow:
+        for index, item in _claim_items(uow, actor, item_ids):
+            try:
+                done.append(write_off_in(uow, deps, actor, str(item.claim_id), why, text))
+            except MedbillError as exc:
+                raise _refused(exc, index, item) from None
+        record_audit(uow, deps, actor, AuditAction.UPDATE, "work_item", None, f"bulk write-off of {len(done)} claims")
+        uow.commit()
+    return done
+
+
+def bulk_draft_appeals(deps: Deps, actor: Actor, item_ids: Sequence[str]) -> list[Appeal]:
+    """Draft an appeal (the denial category's argument and enclosures, the letter stored) for the claim of each chosen
+    denial or underpayment item: all in one unit of work, so one refused (a claim with an open appeal, no denial
+    to appeal) refuses them all and nothing is drafted."""
+    actor.require(Permission.REMITTANCE_POST)
+    drafted: list[Appeal] = []
+    with deps.uow() as uow:
+        for index, item in _claim_items(uow, actor, item_ids):
+            try:
+                drafted.append(draft_in(uow, deps, actor, str(item.claim_id), work_item_id=item.id))
+            except MedbillError as exc:
+                raise _refused(exc, index, item) from None
+        record_audit(
+            uow, deps, actor, AuditAction.CREATE, "work_item", None, f"bulk appeals drafted for {len(drafted)} claims"
+        )
+        uow.commit()
+    return drafted
 
 
 def add_note(deps: Deps, actor: Actor, item_id: str, text: str) -> WorkNote:

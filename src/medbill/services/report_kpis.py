@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from medbill.domain import kpis as k
 from medbill.domain.kpis import Kpi
-from medbill.domain.report_facts import ClaimFacts, Period, VisitMoney, trailing_three_months
+from medbill.domain.report_facts import ClaimFacts, Period, VisitMoney, months_of, prior_three_months, revenue_window
 
 KPI_KEYS = (
     "clean_claim_rate",
@@ -20,6 +20,7 @@ KPI_KEYS = (
     "denial_rate_by_carc",
     "denial_rate_by_payer",
     "days_in_ar",
+    "gross_days_in_ar",
     "percent_ar_over_90",
     "net_collection_rate",
     "charge_lag_days",
@@ -40,7 +41,6 @@ class Scope:
     claim_of_visit: Mapping[str, str]  # encounter id → the claim its money is reported under
     denial_reason: Mapping[str, str]  # claim id → its principal denial reason ("CO-50")
     payer_label: Callable[[str], str]
-    window_days: int = k.AR_WINDOW_DAYS
 
 
 def _ids(claims: Iterable[ClaimFacts]) -> tuple[str, ...]:
@@ -58,16 +58,18 @@ def claim_kpis(scope: Scope) -> dict[str, Kpi]:
     clean = [c for c in submitted if c.clean]
     adjudicated = [c for c in scope.claims if period.holds(c.first_adjudicated_at)]
     resolved = [c for c in adjudicated if c.resolved_first_pass]
-    window = trailing_three_months(period)
-    in_window = [c for c in scope.claims if window.holds(c.first_adjudicated_at)]
-    denied = [c for c in in_window if c.initially_denied]
-    note = f"trailing three months {window.label}"
-    count = k.initial_denial_rate(len(denied), len(in_window), claim_ids=_ids(denied), base_claim_ids=_ids(in_window))
+    prior = prior_three_months(period)
+    months = len(months_of(period))
+    before = [c for c in scope.claims if prior.holds(c.first_submitted_at)]
+    denied = [c for c in scope.claims if period.holds(c.first_adjudicated_at) and c.initially_denied]
+    note = f"denials in {period.label} over the monthly average of claims first submitted in {prior.label}"
+    count = k.initial_denial_rate(len(denied), len(before), months, claim_ids=_ids(denied), base_claim_ids=_ids(before))
     dollars = k.initial_denial_rate_dollars(
         sum(c.total_charge_cents for c in denied),
-        sum(c.total_charge_cents for c in in_window),
+        sum(c.total_charge_cents for c in before),
+        months,
         claim_ids=_ids(denied),
-        base_claim_ids=_ids(in_window),
+        base_claim_ids=_ids(before),
     )
     by_carc: dict[str, list[ClaimFacts]] = defaultdict(list)
     for c in denied:
@@ -76,20 +78,22 @@ def claim_kpis(scope: Scope) -> dict[str, Kpi]:
         reason: k.denial_rate_in_group(
             f"denial_rate_by_carc:{reason}",
             len(found),
-            len(in_window),
+            len(before),
+            months,
             claim_ids=_ids(found),
-            base_claim_ids=_ids(in_window),
+            base_claim_ids=_ids(before),
         )
         for reason, found in sorted(by_carc.items())
     }
     payer_groups: dict[str, Kpi] = {}
-    for payer_id in sorted({c.payer_id for c in in_window}, key=scope.payer_label):
-        theirs = [c for c in in_window if c.payer_id == payer_id]
-        refused = [c for c in theirs if c.initially_denied]
+    for payer_id in sorted({c.payer_id for c in (*before, *denied)}, key=scope.payer_label):
+        theirs = [c for c in before if c.payer_id == payer_id]
+        refused = [c for c in denied if c.payer_id == payer_id]
         payer_groups[payer_id] = k.denial_rate_in_group(
             f"denial_rate_by_payer:{payer_id}",
             len(refused),
             len(theirs),
+            months,
             claim_ids=_ids(refused),
             base_claim_ids=_ids(theirs),
         )
@@ -126,13 +130,20 @@ def money_kpis(scope: Scope) -> dict[str, Kpi]:
     charged = [v.encounter_id for v in visits if v.charges_cents or v.payments_cents or v.contractual_cents]
     lag_days = sum((at.date() - dos).days for _, dos, at in scope.entered)
     owing_claims = _visit_claims(scope, owing)
+    window = revenue_window(period)
+    window_days = (window.end - window.start).days + 1
+    window_charges = sum(v.window_charges_cents for v in visits)
     return {
         "days_in_ar": k.days_in_ar(
             ar,
-            sum(v.window_charges_cents for v in visits),
-            window_days=scope.window_days,
+            window_charges,
+            sum(v.window_deductions_cents for v in visits),
+            window_days=window_days,
             claim_ids=owing_claims,
             base_claim_ids=owing_claims,
+        ),
+        "gross_days_in_ar": k.gross_days_in_ar(
+            ar, window_charges, window_days=window_days, claim_ids=owing_claims, base_claim_ids=owing_claims
         ),
         "percent_ar_over_90": k.percent_ar_over_90(
             over_90, ar, claim_ids=_visit_claims(scope, (v.encounter_id for v in old)), base_claim_ids=owing_claims

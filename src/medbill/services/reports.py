@@ -24,6 +24,7 @@ from medbill.domain.report_facts import (
     current_claim,
     months_of,
     primary_claim,
+    revenue_window,
 )
 from medbill.domain.users import Actor, Permission
 from medbill.services import estimate_accuracy
@@ -204,8 +205,8 @@ def _period(deps: Deps, start: date | None, end: date | None) -> Period:
     return Period(first, last)
 
 
-def _visit_money(uow: UnitOfWork, pid: str, period: Period, window_days: int) -> Sequence[VisitMoney]:
-    window = Period(period.end - timedelta(days=window_days - 1), period.end)
+def _visit_money(uow: UnitOfWork, pid: str, period: Period) -> Sequence[VisitMoney]:
+    window = revenue_window(period)
     return uow.reports.visit_money(pid, since=period.since, until=period.until, window_since=window.since)
 
 
@@ -225,11 +226,10 @@ def kpis(
     period = _period(deps, start, end)
     months = months_of(period)
     pid = actor.practice_id
-    window_days = 90
     with deps.uow() as uow:
         facts = list(uow.reports.claim_facts(pid, period.until))
-        overall_money = _visit_money(uow, pid, period, window_days)
-        monthly_money = [_visit_money(uow, pid, m, window_days) for m in months]
+        overall_money = _visit_money(uow, pid, period)
+        monthly_money = [_visit_money(uow, pid, m) for m in months]
         entered = list(uow.reports.entered_visits(pid, since=period.since, until=period.until))
         denied = [c.claim_id for c in facts if c.initially_denied]
         reasons = principal_reasons(uow.reports.denial_adjustments(pid, denied))
@@ -261,7 +261,6 @@ def kpis(
             claim_of_visit=money_claim,
             denial_reason=reasons,
             payer_label=label,
-            window_days=window_days,
         )
 
     estimate = _estimate_accuracy(deps, actor, period, by_visit)

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from medbill.domain.errors import MedbillError, ValidationError
 from medbill.domain.money import parse_cents
 from medbill.domain.work_items import Queue, WorkQuery
+from medbill.domain.write_offs import REASON_TEXT, WriteOffReason
 from medbill.services import accounts, follow_up, posting, setup
 from medbill.services.documents import MAX_UPLOAD_BYTES
 from medbill.web.context import Posted, PostedUpload, SignedIn, WebRoute, container_of, posted, posted_upload, signed_in
@@ -144,6 +145,7 @@ def queue(queue: str, request: Request, who: SignedIn = Depends(signed_in)) -> R
         "payers": [(p.id, p.name) for p in setup.list_payers(who.deps, who.actor)],
         "providers": [(p.id, p.display_name()) for p in setup.list_providers(who.deps, who.actor)],
         "error": error,
+        "write_off_reasons": [(r.value, REASON_TEXT[r]) for r in WriteOffReason],
         "nav": "remittances",
     }
     return page(request, "queue.html", context, status_code=422 if error else 200)
@@ -151,13 +153,19 @@ def queue(queue: str, request: Request, who: SignedIn = Depends(signed_in)) -> R
 
 @router.post("/queues/{queue}/bulk")
 async def bulk(queue: str, request: Request, form: Posted = Depends(posted)) -> Response:
-    """Assign the ticked items (to me, to a user, or to nobody) or close them all with one resolution."""
+    """Assign the ticked items (to me, to a user, or to nobody), close them all with one resolution, write off their
+    claims for one reason, or draft an appeal for each (the last two all or nothing)."""
     raw = await request.form()
     ids = [str(v) for v in raw.getlist("ids")]
     action = form.values.get("action", "")
     who = form.who
     if action == "close":
         await run_in_threadpool(follow_up.close_items, who.deps, who.actor, ids, form.values.get("resolution", ""))
+    elif action == "write_off":
+        reason, note = form.values.get("reason", ""), form.values.get("resolution", "")
+        await run_in_threadpool(follow_up.bulk_write_off, who.deps, who.actor, ids, reason, note)
+    elif action == "appeal":
+        await run_in_threadpool(follow_up.bulk_draft_appeals, who.deps, who.actor, ids)
     else:
         owner = form.values.get("owner", "").strip()
         target = who.actor.username if owner in ("", "me") else (None if owner == "none" else owner)

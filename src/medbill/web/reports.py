@@ -29,6 +29,7 @@ TITLES = {
     "denial_rate_by_carc": "Denial rate by reason (CARC)",
     "denial_rate_by_payer": "Denial rate by payer",
     "days_in_ar": "Days in A/R",
+    "gross_days_in_ar": "Days in A/R (gross)",
     "percent_ar_over_90": "A/R over 90 days",
     "net_collection_rate": "Net collection rate",
     "charge_lag_days": "Charge lag",

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, and_, case, func, select, type_coerce
 
 from medbill.adapters.db import tables as t
 from medbill.domain.claim_states import ClaimEvent, ClaimStatus
-from medbill.domain.ledger import EntryKind, LedgerEntry, PatientShare, balance
-from medbill.domain.report_facts import ClaimFacts, VisitMoney, scrub_reported_findings
+from medbill.domain.ledger import ADJUSTMENTS, EntryKind, LedgerEntry, PatientShare, balance
+from medbill.domain.report_facts import ClaimFacts, VisitMoney, sent_with_findings
 
 _C = t.claims.c
 _E = t.claim_events.c
@@ -27,6 +27,8 @@ _DENIAL_KINDS = (
     EntryKind.OTHER_ADJUSTMENT.value,
     EntryKind.TRANSFER_TO_PATIENT.value,
 )
+
+_DEDUCTIONS = tuple(sorted(kind.value for kind in ADJUSTMENTS))  # the deductions from revenue (net revenue)
 
 
 def _effects() -> dict[str, tuple[int, int]]:
@@ -106,6 +108,8 @@ class SqlReportQueries:
                 _C.date_of_service,
                 _C.total_charge_cents,
                 _C.created_at,
+                _C.error_count,
+                _C.warning_count,
                 h.first_submit_seq,
                 submit.c.at.label("first_submit"),
                 h.last_submit,
@@ -122,27 +126,27 @@ class SqlReportQueries:
             .where(_C.practice_id == practice_id, _C.created_at < until)
             .order_by(_C.patient_control_number)
         ).all()
-        findings = self._first_findings(practice_id, until)
-        return [_facts(r, findings.get(r.id)) for r in rows]
+        scrubs = self._scrub_seqs(practice_id)
+        return [_facts(r, scrubs.get(r.id, ())) for r in rows]
 
-    def _first_findings(self, practice_id: str, until: datetime) -> dict[str, int]:
-        """The sequence number of each claim's first scrub that reported a finding (``errors=… warnings=…``)."""
-        first: dict[str, int] = {}
+    def _scrub_seqs(self, practice_id: str) -> dict[str, list[int]]:
+        """The sequence numbers of each claim's SCRUB events, all of them (the claim row's error and warning counts
+        are those of the latest one, whenever it ran)."""
+        out: dict[str, list[int]] = {}
         rows = self._conn.execute(
-            select(_E.claim_id, _E.seq, _E.reason)
-            .where(_E.practice_id == practice_id, _E.event == ClaimEvent.SCRUB.value, _E.at < until)
+            select(_E.claim_id, _E.seq)
+            .where(_E.practice_id == practice_id, _E.event == ClaimEvent.SCRUB.value)
             .order_by(_E.claim_id, _E.seq)
         )
-        for claim_id, seq, reason in rows:
-            if claim_id not in first and scrub_reported_findings(reason):
-                first[claim_id] = int(seq)
-        return first
+        for claim_id, seq in rows:
+            out.setdefault(claim_id, []).append(int(seq))
+        return out
 
     def visit_money(
         self, practice_id: str, *, since: datetime, until: datetime, window_since: datetime
     ) -> Sequence[VisitMoney]:
         """Each visit with a ledger entry before ``until``: its balances then, and what was posted in
-        [since, until) (charges also over [window_since, until))."""
+        [since, until) (charges and deductions from revenue also over [window_since, until))."""
         insurance = case({k: v[0] for k, v in _EFFECTS.items()}, value=_L.kind, else_=0) * _L.amount_cents
         patient = case({k: v[1] for k, v in _EFFECTS.items()}, value=_L.kind, else_=0) * _L.amount_cents
         in_period = and_(_L.at >= since, _L.at < until)
@@ -158,6 +162,7 @@ class SqlReportQueries:
                 func.coalesce(func.sum(patient), 0).label("patient"),
                 _sum(and_(in_period, _L.kind == EntryKind.CHARGE.value)).label("charges"),
                 _sum(and_(_L.at >= window_since, _L.kind == EntryKind.CHARGE.value)).label("window_charges"),
+                _sum(and_(_L.at >= window_since, _L.kind.in_(_DEDUCTIONS))).label("window_deductions"),
                 (
                     _sum(and_(in_period, _L.kind.in_(paid))) - _sum(and_(in_period, _L.kind == EntryKind.REFUND.value))
                 ).label("payments"),
@@ -179,6 +184,7 @@ class SqlReportQueries:
                 patient_cents=int(r.patient),
                 charges_cents=int(r.charges),
                 window_charges_cents=int(r.window_charges),
+                window_deductions_cents=int(r.window_deductions),
                 payments_cents=int(r.payments),
                 contractual_cents=int(r.contractual),
             )
@@ -237,8 +243,11 @@ def _before(seq: int | None, other: int | None) -> bool:
     return seq is not None and (other is None or seq < other)
 
 
-def _facts(r: Any, first_findings: int | None) -> ClaimFacts:
+def _facts(r: Any, scrub_seqs: Sequence[int]) -> ClaimFacts:
     sent = r.first_submit_seq
+    findings, rescrubbed = sent_with_findings(
+        scrub_seqs, sent, errors=int(r.error_count), warnings=int(r.warning_count)
+    )
     return ClaimFacts(
         claim_id=r.id,
         patient_control_number=r.patient_control_number,
@@ -257,7 +266,8 @@ def _facts(r: Any, first_findings: int | None) -> ClaimFacts:
         first_adjudicated_at=r.first_adjudicated,
         first_adjudication=ClaimEvent(r.first_adjudication) if r.first_adjudication else None,
         edited_before_submission=_before(r.first_edit_seq, sent),
-        findings_before_submission=_before(first_findings, sent),
+        findings_before_submission=findings,
+        rescrubbed_before_submission=rescrubbed,
         first_rejected_at=r.first_reject,
         first_reversed_at=r.first_reverse,
     )

@@ -1,5 +1,5 @@
 """The work queues: find items by queue, owner, payer, category, age, amount and words; assign them, close many at
-once, keep notes, and queue the follow-up (no answer after N days, patient balances past due)."""
+once, write off or appeal many at once (all or nothing), keep notes, and queue the follow-up (no answer after N days, patient balances past due)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from medbill.api.deps import ActorDep, DepsDep
 from medbill.domain.money import cents_to_str, parse_cents
@@ -86,6 +86,30 @@ class BulkCloseIn(_In):
     resolution: str
 
 
+class BulkWriteOffIn(_In):
+    ids: list[str] = Field(description="open denial or underpayment items; each one's claim is written off once")
+    reason: str = Field(description="a write-off reason: timely_filing, uncollectible, small_balance, courtesy …")
+    note: str = Field(description="why, in a few words (at most 200 characters)")
+
+
+class BulkAppealsIn(_In):
+    ids: list[str] = Field(description="open denial or underpayment items; one appeal is drafted per claim")
+
+
+class WrittenOffOut(BaseModel):
+    claim_id: str
+    reason: str
+    amount: str  # decimal string
+    closed_items: list[str]
+
+
+class DraftedOut(BaseModel):
+    appeal_id: str
+    claim_id: str
+    work_item_id: str | None
+    due_on: date | None
+
+
 class CloseIn(_In):
     resolution: str
 
@@ -161,6 +185,30 @@ def assign_work_items(body: AssignIn, deps: DepsDep, actor: ActorDep) -> CountOu
 def close_work_items(body: BulkCloseIn, deps: DepsDep, actor: ActorDep) -> CountOut:
     """Close many items with one resolution."""
     return CountOut(count=follow_up.close_items(deps, actor, body.ids, body.resolution))
+
+
+@router.post("/work-items/write-off", response_model=list[WrittenOffOut])
+def write_off_work_items(body: BulkWriteOffIn, deps: DepsDep, actor: ActorDep) -> list[WrittenOffOut]:
+    """Write off what insurance still owes on each chosen item's claim, for one reason; all or nothing."""
+    done = follow_up.bulk_write_off(deps, actor, body.ids, body.reason, body.note)
+    return [
+        WrittenOffOut(
+            claim_id=d.claim_id,
+            reason=d.reason.value,
+            amount=cents_to_str(d.total_cents),
+            closed_items=list(d.closed_items),
+        )
+        for d in done
+    ]
+
+
+@router.post("/work-items/appeals", response_model=list[DraftedOut])
+def draft_work_item_appeals(body: BulkAppealsIn, deps: DepsDep, actor: ActorDep) -> list[DraftedOut]:
+    """Draft an appeal (default argument, enclosures and letter) for each chosen item's claim; all or nothing."""
+    drafted = follow_up.bulk_draft_appeals(deps, actor, body.ids)
+    return [
+        DraftedOut(appeal_id=a.id, claim_id=a.claim_id, work_item_id=a.work_item_id, due_on=a.due_on) for a in drafted
+    ]
 
 
 @router.post("/work-items/refresh", response_model=RefreshOut)

@@ -16,7 +16,7 @@ from medbill.adapters.db.migrate import current_revision, upgrade
 def test_migrations_build_exactly_the_declared_schema(database_url: str) -> None:
     upgrade(database_url)
     upgrade(database_url)  # a second upgrade is a no-op
-    assert current_revision(database_url) == "0008"
+    assert current_revision(database_url) == "0011"
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:

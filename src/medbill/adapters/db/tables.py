@@ -177,6 +177,8 @@ coverages = Table(
     Column("copay_cents", BigInteger, nullable=False),
     Column("deductible_cents", BigInteger, nullable=False),
     Column("coinsurance_basis_points", Integer, nullable=False),  # 20.5 % is 2050
+    # a patient's coverages (migration 0011): SQLite's planner prefers the practice_id index to patient_id alone
+    Index("ix_coverages_practice_patient", "practice_id", "patient_id"),
 )
 
 encounters = Table(
@@ -195,6 +197,7 @@ encounters = Table(
     Column("kind", String(1), nullable=False, server_default="P"),  # P professional (837P), I institutional (837I)
     Column("institutional", Text),  # JSON: type of bill, admission/discharge, occurrence/condition/value codes …
     Index("ix_encounters_practice_created_at", "practice_id", "created_at"),
+    Index("ix_encounters_practice_patient", "practice_id", "patient_id"),  # migration 0011
 )
 
 encounter_diagnoses = Table(
@@ -298,7 +301,7 @@ clearinghouse_files = Table(
     Column("mailbox", String(60), nullable=False),  # the clearinghouse connection's name
     Column("transport", String(20), nullable=False),  # sftp, directory, http, sandbox
     Column("direction", String(8), nullable=False),  # outbound, inbound
-    Column("status", String(10), nullable=False),  # sending, sent, received
+    Column("status", String(10), nullable=False),  # sending, sent, received, processed
     Column("remote_name", String(255), nullable=False),
     Column("x12_kind", String(8)),  # 837P, 999, 277CA, 835 … when recognised
     Column("sha256", String(64), nullable=False),
@@ -424,6 +427,10 @@ claims = Table(
     UniqueConstraint("practice_id", "patient_control_number", name="uq_claims_practice_pcn"),
     UniqueConstraint("practice_id", "build_key", name="uq_claims_practice_build_key"),
     Index("ix_claims_practice_status", "practice_id", "status"),
+    # a patient's, an encounter's and a batch's claims (migration 0011)
+    Index("ix_claims_practice_patient", "practice_id", "patient_id"),
+    Index("ix_claims_practice_encounter", "practice_id", "encounter_id"),
+    Index("ix_claims_practice_batch", "practice_id", "batch_id", "status"),
 )
 
 claim_lines = Table(
@@ -596,7 +603,12 @@ work_items = Table(
     Column("next_action", String(24)),  # correct_and_resubmit, appeal, bill_patient, bill_secondary, write_off …
     Column("payer_id", String(32)),
     Column("patient_id", String(32)),
-    Index("ix_work_items_practice_queue", "practice_id", "queue", "status"),
+    # the queues as they are worked, oldest first: by queue, by owner ("mine", unassigned), by payer (migration 0010)
+    Index("ix_work_items_status", "practice_id", "status", "created_at"),
+    Index("ix_work_items_queue", "practice_id", "queue", "status", "created_at"),
+    Index("ix_work_items_owner", "practice_id", "owner", "status", "created_at"),
+    Index("ix_work_items_payer", "practice_id", "payer_id", "status", "created_at"),
+    Index("ix_work_items_claim", "practice_id", "claim_id"),
 )
 
 # What people wrote on a work item while working it, in order; never edited.
@@ -773,4 +785,43 @@ eligibility_checks = Table(
     Column("created_by", String(60), nullable=False),
     Index("ix_eligibility_checks_coverage", "practice_id", "coverage_id", "requested_at"),
     Index("ix_eligibility_checks_trace", "practice_id", "trace_number"),
+)
+
+# --- background jobs (migration 0009) ----------------------------------------------------------------------------------
+
+# A long piece of work asked for by a user, split into chunks that workers take; progress is the chunk counts.
+jobs = Table(
+    "jobs",
+    metadata,
+    _id(),
+    _practice(),
+    Column("kind", String(30), nullable=False),
+    Column("status", String(10), nullable=False),  # queued, running, succeeded, failed
+    Column("params", Text, nullable=False),  # JSON, ids and settings only
+    Column("chunks_total", Integer, nullable=False),
+    Column("chunks_done", Integer, nullable=False),
+    Column("chunks_failed", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(60), nullable=False),
+    Column("user_id", String(32)),
+    Column("role", String(20), nullable=False),
+    Column("finished_at", UtcDateTime),
+    Index("ix_jobs_practice_created", "practice_id", "created_at"),
+)
+
+# One chunk of a job: what it covers, how often it was taken, and what it did or why it failed.
+job_chunks = Table(
+    "job_chunks",
+    metadata,
+    _practice(),
+    Column("job_id", String(32), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("status", String(10), nullable=False),  # pending, running, done, failed
+    Column("payload", Text, nullable=False),  # JSON
+    Column("size", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("result", Text, nullable=False),  # JSON
+    Column("error", Text, nullable=False),
+    Column("started_at", UtcDateTime),
+    Column("finished_at", UtcDateTime),
 )

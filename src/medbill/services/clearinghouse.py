@@ -7,7 +7,9 @@ new and is fetched again; the same bytes under the same name never are.
 
 The order of a send: archive as ``sending`` and commit, upload, mark ``sent``. If the transport reports a clean
 failure the ``sending`` row is removed (nothing was sent); if it reports that the file may have arrived, or the
-process dies mid-way, the row stays ``sending`` so that someone checks the mailbox before sending it again.
+process dies mid-way, the row stays ``sending`` so that someone checks the mailbox before sending it again. A
+resumed send (``resume=True``, what batches use) does that check itself: it sends the same bytes again under the
+same remote name, and the transport, which never overwrites, finds them delivered or puts them in place.
 
 The order of a poll, per file: fetch, archive as ``received`` and commit, then ``confirm_fetched`` (which deletes
 remotely only when the transport is configured to).
@@ -16,7 +18,7 @@ remotely only when the transport is configured to).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -31,6 +33,7 @@ from medbill.services.ports import (
     FileDirection,
     FileStatus,
     RemoteFile,
+    UnitOfWork,
 )
 
 # Sending to and polling a clearinghouse is billing work (admin, biller).
@@ -42,6 +45,8 @@ MAX_NAME = 255
 # A listed file whose name, size and modification time match one fetched at least this long after that time was
 # already complete when we fetched it: it is skipped without downloading it again.
 SETTLED = timedelta(seconds=2)
+# How many of the newest outbound files a resumed send looks through for an earlier send of the same bytes.
+RESUME_LOOKBACK = 1000
 
 _X12_KINDS = {
     "837": {"005010X222A1": "837P", "005010X223A2": "837I", "005010X224A2": "837D"},
@@ -96,13 +101,62 @@ def send_file(
     kind: str | None = None,
     *,
     permission: Permission = EXCHANGE,
+    resume: bool = False,
+    then: Callable[[UnitOfWork, ClearinghouseFile], None] | None = None,
 ) -> ClearinghouseFile:
     """Send ``data`` to the mailbox's outbound side under the name its naming pattern gives ``name``; archived.
-    ``permission``: what the caller's verb needs (an eligibility 270 is front-desk work, not claim submission)."""
+    ``permission``: what the caller's verb needs (an eligibility 270 is front-desk work, not claim submission).
+
+    ``resume`` is for a file that must reach the mailbox once and whose bytes say which it is (an 837 batch: its
+    interchange control number is never reused): an earlier send of the same bytes to this mailbox is taken up
+    again. One archived as sent is not sent again; one left ``sending`` (its outcome unknown) is sent again under
+    its first remote name, which the transport never overwrites (SFTP takes the same bytes found there as
+    delivered), and a failure leaves it ``sending``. ``then(uow, file)`` runs in the transaction that archives the
+    file as sent, so what depends on the delivery (a batch marked sent, its claims submitted) happens exactly once.
+    """
     actor.require(permission)
     check_remote_name(name)
     if not data:
         raise ValidationError("an empty file is not sent", field="data")
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = None
+    if resume:
+        with deps.uow() as uow:
+            earlier = _earlier_send(uow, actor, clearinghouse, name, digest)
+    if earlier is not None and earlier.status is FileStatus.SENT:
+        if then is not None:
+            with deps.uow() as uow:
+                then(uow, earlier)
+                uow.commit()
+        return earlier
+    record = earlier or _archive_sending(deps, actor, clearinghouse, name, data, kind, digest)
+    try:
+        with clearinghouse:
+            clearinghouse.send(record.remote_name, data)
+    except MedbillError as exc:  # the transport's refusals; anything else leaves the outcome unknown
+        # A file taken up again stays "sending" whatever this attempt did: the earlier one may have delivered it.
+        maybe_delivered = earlier is not None or (isinstance(exc, ClearinghouseError) and exc.maybe_delivered)
+        with deps.uow() as uow:
+            if not maybe_delivered:
+                uow.clearinghouse_files.remove(actor.practice_id, record.id)
+            outcome = "may have arrived; check the mailbox" if maybe_delivered else "not sent"
+            record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, None, f"send failed ({exc.code}): {outcome}")
+            uow.commit()
+        raise
+    sent = replace(record, status=FileStatus.SENT)
+    with deps.uow() as uow:
+        uow.clearinghouse_files.set_status(actor.practice_id, record.id, FileStatus.SENT)
+        record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, record.id, _detail("sent", record))
+        if then is not None:
+            then(uow, sent)
+        uow.commit()
+    return sent
+
+
+def _archive_sending(
+    deps: Deps, actor: Actor, clearinghouse: Clearinghouse, name: str, data: bytes, kind: str | None, digest: str
+) -> ClearinghouseFile:
+    """Archive the file as ``sending`` under the remote name the mailbox gives it, and commit, before any upload."""
     remote_name = check_remote_name(clearinghouse.outbound_name(name), "remote_name")
     record = ClearinghouseFile(
         id=new_id(),
@@ -113,7 +167,7 @@ def send_file(
         status=FileStatus.SENDING,
         remote_name=remote_name,
         x12_kind=kind or x12_kind(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         size_bytes=len(data),
         created_at=deps.clock.now(),
     )
@@ -125,23 +179,21 @@ def send_file(
         raise Conflict(
             f"this file was already sent to {clearinghouse.name} as {remote_name}; nothing was sent again"
         ) from exc
-    try:
-        with clearinghouse:
-            clearinghouse.send(remote_name, data)
-    except MedbillError as exc:  # the transport's refusals; anything else leaves the outcome unknown
-        maybe_delivered = isinstance(exc, ClearinghouseError) and exc.maybe_delivered
-        with deps.uow() as uow:
-            if not maybe_delivered:
-                uow.clearinghouse_files.remove(actor.practice_id, record.id)
-            outcome = "may have arrived; check the mailbox" if maybe_delivered else "not sent"
-            record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, None, f"send failed ({exc.code}): {outcome}")
-            uow.commit()
-        raise
-    with deps.uow() as uow:
-        uow.clearinghouse_files.set_status(actor.practice_id, record.id, FileStatus.SENT)
-        record_audit(uow, deps, actor, AuditAction.CREATE, ENTITY, record.id, _detail("sent", record))
-        uow.commit()
-    return replace(record, status=FileStatus.SENT)
+    return record
+
+
+def _earlier_send(
+    uow: UnitOfWork, actor: Actor, clearinghouse: Clearinghouse, name: str, digest: str
+) -> ClearinghouseFile | None:
+    """The outbound file with these bytes archived for this mailbox, if any: looked up by the name the pattern gives
+    (exact when the pattern has no timestamp or unique part), else among the newest outbound files."""
+    files = uow.clearinghouse_files
+    guess = clearinghouse.outbound_name(name)
+    found = files.find(actor.practice_id, clearinghouse.name, FileDirection.OUTBOUND, guess, digest)
+    if found is not None:
+        return found
+    newest = files.list(actor.practice_id, direction=FileDirection.OUTBOUND, limit=RESUME_LOOKBACK)
+    return next((f for f in newest if f.mailbox == clearinghouse.name and f.sha256 == digest), None)
 
 
 def poll(
@@ -184,6 +236,16 @@ def archived_file(deps: Deps, actor: Actor, file_id: str) -> ArchivedFile:
         record_audit(uow, deps, actor, AuditAction.READ, ENTITY, file_id, f"{file.direction.value} file downloaded")
         uow.commit()
     return ArchivedFile(file=file, content=content)
+
+
+def mark_processed(deps: Deps, actor: Actor, file_id: str) -> None:
+    """An inbound file has been taken in (its 835 posted by hand or by a job): the next poll leaves it alone."""
+    actor.require(READ)
+    with deps.uow() as uow:
+        file = uow.clearinghouse_files.get(actor.practice_id, file_id)
+        if file.direction is FileDirection.INBOUND and file.status is FileStatus.RECEIVED:
+            uow.clearinghouse_files.set_status(actor.practice_id, file_id, FileStatus.PROCESSED)
+            uow.commit()
 
 
 def list_files(

@@ -2,17 +2,21 @@
 
 The server is trusted only by its host key: the configured SHA256 fingerprint, or the key recorded in a known_hosts
 file. An unknown key is refused unless ``trust_on_first_use`` is set, which records it the first time. Uploads go to
-a temporary dot-name that is renamed once complete (SFTP rename never overwrites), so the clearinghouse never
-picks up half a file. Nothing is deleted on the server unless ``delete_after_fetch`` is set. Every failure is a
-``ClearinghouseError`` naming the mailbox, host and port; passwords, passphrases and keys never appear in one.
+a temporary dot-name whose size is checked and which is then renamed (SFTP rename never overwrites), so the
+clearinghouse never picks up half a file. A send whose final name already holds the very same bytes is delivered
+(an earlier attempt got that far and lost its answer) and uploads nothing; other bytes there are a conflict.
+Nothing is deleted on the server unless ``delete_after_fetch`` is set. Every failure is a ``ClearinghouseError``
+naming the mailbox, host and port; passwords, passphrases and keys never appear in one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fnmatch
 import io
 import os
+import re
 import socket
 import stat
 import uuid
@@ -27,6 +31,12 @@ from medbill.adapters.clearinghouse.base import Nesting, Now, apply_pattern, sec
 from medbill.adapters.clearinghouse.config import SftpConfig
 from medbill.domain.errors import ClearinghouseError, HostKeyRejected
 from medbill.services.ports import RemoteFile
+
+_TEMP_TAIL = re.compile(r"[0-9a-f]{8}\.part")  # what follows ".<remote name>." in the name of an upload under way
+# Socket errors that are not ConnectionError but say the network, not the server, failed: worth another try.
+_NETWORK_ERRNOS = frozenset(
+    {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN, errno.ETIMEDOUT, errno.ENETRESET}
+)
 
 
 class _HostKeyCheck:
@@ -70,10 +80,9 @@ class SftpClearinghouse(Nesting):
         with self:
             sftp = self._session()
             with self._errors(f"uploading {final}"):
-                if _exists(sftp, final):
-                    raise ClearinghouseError(
-                        f"{self.where}: {final} exists already; it was not overwritten", code="clearinghouse_conflict"
-                    )
+                if self._holds(sftp, final, data):
+                    self._sweep(sftp, folder, remote_name)
+                    return  # delivered by an earlier attempt whose answer was lost: not uploaded twice
             try:
                 with self._errors(f"uploading {final}", maybe_delivered=temp == final):
                     with sftp.open(temp, "wbx") as remote:
@@ -81,15 +90,62 @@ class SftpClearinghouse(Nesting):
                         remote.write(data)
                     written = sftp.stat(temp).st_size
                     if written != len(data):
-                        raise ClearinghouseError(f"{self.where}: the upload of {final} came out {written} bytes long")
+                        raise ClearinghouseError(
+                            f"{self.where}: the upload of {final} came out {written} bytes long, not {len(data)}; "
+                            "it was not put in place",
+                            code="clearinghouse_incomplete_upload",
+                        )
                 if temp != final:
-                    # A connection lost during the rename leaves it unknown whether the file is now in place.
-                    with self._errors(f"renaming the upload to {final}", maybe_delivered=True, lost_only=True):
-                        sftp.rename(temp, final)
+                    self._rename(sftp, temp, final, data)
             except ClearinghouseError:
                 if temp != final:
                     self._try_remove(temp)
                 raise
+            self._sweep(sftp, folder, remote_name)
+
+    def _sweep(self, sftp: paramiko.SFTPClient, folder: str, remote_name: str) -> None:
+        """Once ``remote_name`` is delivered, remove the partial uploads of it that dropped connections left behind
+        (our hidden ``.part`` names, which no clearinghouse picks up). Best effort: a folder we may not list stays."""
+        prefix = f".{remote_name}."
+        with contextlib.suppress(OSError, EOFError, paramiko.SSHException):
+            for entry in sftp.listdir(folder):
+                if entry.startswith(prefix) and _TEMP_TAIL.fullmatch(entry[len(prefix) :]):
+                    sftp.remove(f"{folder}/{entry}")
+
+    def _rename(self, sftp: paramiko.SFTPClient, temp: str, final: str, data: bytes) -> None:
+        """Put the complete upload in place. A connection lost during the rename leaves it unknown whether the file
+        is there (``maybe_delivered``); a refused rename is checked: if ``final`` holds our bytes, it is delivered."""
+        try:
+            with self._errors(f"renaming the upload to {final}", maybe_delivered=True, lost_only=True):
+                sftp.rename(temp, final)
+        except ClearinghouseError as exc:
+            if exc.maybe_delivered:
+                raise
+            with self._errors(f"checking {final} after a refused rename"):
+                if not self._holds(sftp, final, data):
+                    raise
+            self._try_remove(temp)
+
+    def _holds(self, sftp: paramiko.SFTPClient, path: str, data: bytes) -> bool:
+        """``path`` exists and holds ``data`` (False: it does not exist). A file of another size or other bytes there
+        is a conflict: it is never overwritten. When the server lets us stat but not read it back, the same size is
+        taken for the same file (the names we send are unique per batch, and a batch is sent under one name)."""
+        try:
+            size = sftp.stat(path).st_size
+        except FileNotFoundError:
+            return False
+        if size == len(data):
+            try:
+                with sftp.open(path, "rb") as remote:
+                    same = remote.read(len(data) + 1) == data
+            except PermissionError:
+                same = True
+            if same:
+                return True
+        raise ClearinghouseError(
+            f"{self.where}: {path} exists already with other content; it was not overwritten",
+            code="clearinghouse_conflict",
+        )
 
     def list_inbound(self) -> Sequence[RemoteFile]:
         folder = self.config.inbound_dir
@@ -197,6 +253,13 @@ class SftpClearinghouse(Nesting):
             "the clearinghouse and set host_key_fingerprint (or known_hosts_file with trust_on_first_use)"
         )
 
+    def _connection_lost(self) -> bool:
+        """A session was open and its SSH transport has died (the peer hung up or the connection was reset)."""
+        if self._client is None:
+            return False
+        transport = self._client.get_transport()
+        return transport is None or not transport.is_active()
+
     def _try_remove(self, path: str) -> None:
         if self._sftp is not None:
             with contextlib.suppress(Exception):
@@ -248,17 +311,15 @@ class SftpClearinghouse(Nesting):
             ) from exc
         except OSError as exc:  # the server's refusals (no such folder, permission denied) and local socket errors
             reason = exc.strerror or str(exc) or exc.__class__.__name__
+            if exc.errno in _NETWORK_ERRNOS or self._connection_lost():  # paramiko's "Socket is closed", no route
+                raise ClearinghouseError(
+                    f"{self.where}: {doing} failed: the connection was lost ({reason})",
+                    code="clearinghouse_unreachable",
+                    maybe_delivered=maybe_delivered,
+                ) from exc
             raise ClearinghouseError(
                 f"{self.where}: {doing} failed: {reason}", maybe_delivered=maybe_delivered and not lost_only
             ) from exc
-
-
-def _exists(sftp: paramiko.SFTPClient, path: str) -> bool:
-    try:
-        sftp.stat(path)
-    except FileNotFoundError:
-        return False
-    return True
 
 
 def _load_key(path: Path, passphrase: str | None, where: str) -> paramiko.PKey:

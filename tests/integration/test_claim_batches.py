@@ -162,3 +162,28 @@ def test_the_cms1500_of_a_claim_carries_its_numbers(practice: Practice) -> None:
     pdf = claim_forms.get_claim_pdf(deps, practice.biller, claim.id)
     assert pdf.startswith(b"%PDF")
     assert claim_forms.get_claim_pdf(deps, practice.biller, claim.id, mode="data_only").startswith(b"%PDF")
+
+
+def test_a_payers_claims_beyond_the_file_size_go_to_further_files_each_with_its_own_control_numbers(
+    practice: Practice,
+) -> None:
+    deps = practice.container.deps
+    for index, name in enumerate(["Alder", "Birch", "Cedar", "Dogwood", "Elm"]):
+        covered_encounter(practice, last_name=name, on=date(2026, 11, 16 + index))
+    claims.build_claims(deps, practice.biller)
+    claims.scrub_claims(deps, practice.biller)
+    with pytest.raises(ValidationError) as refused:
+        batches.batch_claims(deps, practice.biller, options=replace(OPTIONS, claims_per_file=5001))
+    assert refused.value.field == "claims_per_file"
+
+    result = batches.batch_claims(deps, practice.biller, options=replace(OPTIONS, claims_per_file=2))
+    files = [b.batch for b in result.batches]
+    assert [f.claim_count for f in files] == [2, 2, 1]
+    assert [f.interchange_control_number for f in files] == [1, 2, 3]
+    assert [f.file_name for f in files] == [f"837P_ACME1_00000000{n}.x12" for n in (1, 2, 3)]
+    numbers = [c.patient_control_number for b in result.batches for c in b.claims]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 5  # in claim-number order, each claim once
+    assert sum(f.total_charge_cents for f in files) == 5 * 15150
+    for built in result.batches:
+        (document,) = [t.document for t in x12.read(batches.get_batch_file(deps, practice.biller, built.batch.id)[1])]
+        assert isinstance(document, ClaimBatch) and len(document.claims) == built.batch.claim_count

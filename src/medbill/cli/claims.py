@@ -206,7 +206,7 @@ def show(claim_id: str, practice: PracticeOpt = None, as_json: JsonOpt = False) 
 
     actor = operator(practice_id_for(practice))
     with container() as c:
-        detail = claims.get_claim(c.deps, actor, claims.claim_id_for(c.deps, actor, claim_id))
+        detail = claims.get_claim(c.deps, actor, claim_id)
     x = detail.claim
     data = {
         **_row(x),

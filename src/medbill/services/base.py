@@ -37,16 +37,21 @@ def record_audit(
     detail: str = "",
 ) -> None:
     """Append an audit row inside the caller's transaction, so the row exists exactly when the act does."""
-    uow.audit.append(
-        AuditEvent(
-            practice_id=actor.practice_id,
-            at=deps.clock.now(),
-            user_id=actor.user_id or None,
-            username=actor.username,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            source=actor.source,
-            detail=detail,
-        )
+    uow.audit.append(audit_event(deps, actor, action, entity_type, entity_id, detail))
+
+
+def audit_event(
+    deps: Deps, actor: Actor, action: AuditAction, entity_type: str, entity_id: str | None, detail: str = ""
+) -> AuditEvent:
+    """The row ``record_audit`` appends, for a bulk call that appends many at once (``uow.audit.append_many``)."""
+    return AuditEvent(
+        practice_id=actor.practice_id,
+        at=deps.clock.now(),
+        user_id=actor.user_id or None,
+        username=actor.username,
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        source=actor.source,
+        detail=detail,
     )

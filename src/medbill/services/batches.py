@@ -15,9 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from medbill.domain.audit import AuditAction
-from medbill.domain.claim_json import claim_to_json
 from medbill.domain.claim_records import ClaimBatchRecord, ClaimRecord, ClaimSnapshot
-from medbill.domain.claim_states import ClaimEvent, ClaimStatus
+from medbill.domain.claim_states import ClaimEvent, ClaimStatus, ClaimTransition
 from medbill.domain.claims import ClaimBatch, ClaimKind, Contact, EntityType, NamedEntity
 from medbill.domain.errors import PermissionDenied, ValidationError
 from medbill.domain.identifiers import validate_phone
@@ -26,10 +25,15 @@ from medbill.domain.users import Actor, Role
 from medbill.formats.x12 import Envelope, write_837
 from medbill.services.base import Deps, record_audit
 from medbill.services.claim_build import x12_text
-from medbill.services.claims import READ, WRITE, Progress, build_claims, no_progress, scrub_claims, store_transition
+from medbill.services.claims import READ, WRITE, Progress, build_claims, no_progress, scrub_claims, store_transitions
 from medbill.services.ports import ClaimQuery, UnitOfWork
 
 ENTITY = "claim_batch"
+
+
+# The 005010X222A1 and X223A2 guides recommend (front matter, on batch size) keeping a transaction set (ST-SE) to 5,000
+# CLM segments at most; clearinghouses reject bigger ones. One 837 file holds one transaction set here.
+MAX_CLAIMS_PER_FILE = 5000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +45,7 @@ class BatchOptions:
     contact_phone: str | None = None  # 1000A PER04: the practice's phone
     usage: str = "P"  # ISA15: P production, T test
     force: tuple[str, ...] = ()  # claim ids to batch despite error findings (admin only)
+    claims_per_file: int = MAX_CLAIMS_PER_FILE  # a payer's claims beyond this go to further files
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,14 +139,16 @@ def batch_claims(
     out_dir: Path | None = None,
     on_progress: Progress = no_progress,
 ) -> BatchResult:
-    """One 837 file per payer and kind for every scrubbed claim without error findings (or forced); claims become
-    queued."""
+    """One 837 file per payer and kind (and per ``claims_per_file`` claims, 5,000 at most) for every scrubbed claim
+    without error findings (or forced); claims become queued."""
     actor.require(WRITE)
     options = options or BatchOptions()
     if options.force and actor.role is not Role.ADMIN:
         raise PermissionDenied("forcing a claim with errors into a batch takes the admin role")
     if options.usage not in ("P", "T"):
         raise ValidationError("usage is P (production) or T (test)", field="usage")
+    if not 1 <= options.claims_per_file <= MAX_CLAIMS_PER_FILE:
+        raise ValidationError(f"a file holds 1 to {MAX_CLAIMS_PER_FILE} claims", field="claims_per_file")
     if out_dir is not None and not out_dir.is_dir():
         raise ValidationError("is not a folder", field="out_dir")
     built: list[BuiltBatch] = []
@@ -158,11 +165,14 @@ def batch_claims(
         groups: dict[tuple[str, ClaimKind], list[ClaimRecord]] = {}
         for claim in sorted(ready, key=lambda c: c.patient_control_number):
             groups.setdefault((claim.payer_id, claim.document.kind), []).append(claim)
+        files_of = [
+            (key, part[start : start + options.claims_per_file])
+            for key, part in sorted(groups.items(), key=lambda item: (payers[item[0][0]].payer_id, item[0][1]))
+            for start in range(0, len(part), options.claims_per_file)
+        ]
         now = deps.clock.now()
         done = 0
-        for (payer_id, kind), claims in sorted(
-            groups.items(), key=lambda item: (payers[item[0][0]].payer_id, item[0][1])
-        ):
+        for (payer_id, kind), claims in files_of:
             payer = payers[payer_id]
             receiver = payer.payer_id
             icn = uow.counters.next(pid, f"isa:{receiver}")
@@ -206,14 +216,17 @@ def batch_claims(
             record_audit(
                 uow, deps, actor, AuditAction.CREATE, ENTITY, record.id, f"payer={payer_id} claims={len(claims)}"
             )
-            queued: list[ClaimRecord] = []
+            moves: list[tuple[ClaimRecord, ClaimTransition]] = []
             for claim in claims:
                 moved, transition = claim.moved(
                     ClaimEvent.QUEUE, at=now, actor=actor.username, reason=f"batch {record.file_name}"
                 )
-                moved = replace(moved, batch_id=record.id)
-                store_transition(uow, deps, actor, moved, transition)
-                uow.claims.add_snapshot(
+                moves.append((replace(moved, batch_id=record.id), transition))
+            # written in bulk: the moves (findings stay as they are), then each claim's document as sent, copied
+            # from the claim's stored document (the one just written into the file) by the database
+            store_transitions(uow, deps, actor, moves, findings=False)
+            uow.claims.snapshot_as_sent(
+                [
                     ClaimSnapshot(
                         practice_id=pid,
                         claim_id=claim.id,
@@ -221,12 +234,14 @@ def batch_claims(
                         patient_control_number=claim.patient_control_number,
                         total_charge_cents=claim.total_charge_cents,
                         taken_at=now,
-                        document=claim_to_json(claim.document),
+                        document="",
                     )
-                )
-                queued.append(moved)
-                done += 1
-                on_progress(done, len(ready))
+                    for claim in claims
+                ]
+            )
+            queued = [moved for moved, _ in moves]
+            done += len(claims)
+            on_progress(done, len(ready))
             path = out_dir / record.file_name if out_dir is not None else None
             if path is not None:
                 files.append((path, content))

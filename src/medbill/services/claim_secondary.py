@@ -22,7 +22,7 @@ from medbill.domain.remittance import ClaimPayment
 from medbill.domain.users import Actor
 from medbill.services.base import Deps, record_audit
 from medbill.services.claim_build import insured
-from medbill.services.claims import ENTITY, WRITE, active_coverages, parties_for
+from medbill.services.claims import ENTITY, WRITE, PartyBook, active_coverages
 from medbill.services.ports import UnitOfWork
 
 _ORDER_OF = {"S": CoverageOrder.SECONDARY, "T": CoverageOrder.TERTIARY}
@@ -52,10 +52,12 @@ def build_secondary_claim(
     payment: ClaimPayment,
     *,
     adjudicated_on: date,
+    book: PartyBook | None = None,
 ) -> ClaimRecord | None:
     """The claim to the payer after ``primary``'s, from ``payment`` (its 835 CLP loop), written in the caller's
     transaction; the one built before when called again; None when the payer crossed the claim over or there is no
-    next coverage. ``adjudicated_on`` is the previous payer's adjudication or payment date (DTP*573).
+    next coverage. ``adjudicated_on`` is the previous payer's adjudication or payment date (DTP*573); ``book``, the
+    practice's parties when the caller builds many (an 835 posting) and read them once.
 
     Raises ValidationError (nothing written) when the payment is not this claim's, does not balance, or one of its
     service lines cannot be matched to a line of the claim.
@@ -75,7 +77,8 @@ def build_secondary_claim(
     coverage = _next_coverage(uow, pid, primary, coverages)
     if coverage is None:
         return None
-    subscriber, patient = insured(parties_for(uow, pid, encounter, coverage))
+    parties = (book or PartyBook(uow, pid)).parties(uow, encounter, coverage)
+    subscriber, patient = insured(parties)
 
     def document_numbered(number: str) -> Claim:
         return secondary_claim(

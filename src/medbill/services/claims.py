@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from medbill.domain.audit import AuditAction
-from medbill.domain.claim_records import ClaimRecord, ClaimSnapshot, patient_control_number
+from medbill.domain.audit import AuditAction, AuditEvent
+from medbill.domain.claim_records import ClaimRecord, ClaimSnapshot, is_patient_control_number, patient_control_number
 from medbill.domain.claim_states import ClaimStatus, ClaimTransition
 from medbill.domain.claims import Claim
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter
-from medbill.domain.errors import MedbillError, ValidationError
+from medbill.domain.errors import MedbillError, NotFound, ValidationError
 from medbill.domain.fields import parse_enum
+from medbill.domain.parties import Patient
 from medbill.domain.scrub import Finding
 from medbill.domain.users import Actor, Permission
 from medbill.services.base import Deps, record_audit
@@ -81,13 +82,45 @@ def store_transition(
     )
 
 
-def active_coverages(uow: UnitOfWork, practice_id: str, encounter: Encounter) -> list[Coverage]:
-    """The patient's coverages active on the date of service, primary first."""
-    found = [
-        c
-        for c in uow.coverages.for_patient(practice_id, encounter.patient_id)
-        if c.is_active_on(encounter.date_of_service)
-    ]
+def store_transitions(
+    uow: UnitOfWork,
+    deps: Deps,
+    actor: Actor,
+    moves: Sequence[tuple[ClaimRecord, ClaimTransition]],
+    *,
+    findings: bool = True,
+) -> None:
+    """``store_transition`` for many claims at once, written in bulk: each moved claim, its claim event and its audit
+    row. ``findings=False`` when the moves left the claims' findings as they were (queue, submit, accept …)."""
+    if not moves:
+        return
+    uow.claims.update_many([claim for claim, _ in moves], findings=findings)
+    uow.claims.add_transitions(actor.practice_id, [transition for _, transition in moves])
+    uow.audit.append_many(
+        [
+            AuditEvent(
+                practice_id=actor.practice_id,
+                at=deps.clock.now(),
+                user_id=actor.user_id or None,
+                username=actor.username,
+                action=AuditAction.UPDATE,
+                entity_type=ENTITY,
+                entity_id=claim.id,
+                source=actor.source,
+                detail=f"{tr.event.value}: {tr.from_status.value} -> {tr.to_status.value}",
+            )
+            for claim, tr in moves
+        ]
+    )
+
+
+def active_coverages(
+    uow: UnitOfWork, practice_id: str, encounter: Encounter, known: Sequence[Coverage] | None = None
+) -> list[Coverage]:
+    """The patient's coverages active on the date of service, primary first (``known``: the patient's coverages,
+    when read ahead)."""
+    coverages = uow.coverages.for_patient(practice_id, encounter.patient_id) if known is None else known
+    found = [c for c in coverages if c.is_active_on(encounter.date_of_service)]
     return sorted(found, key=lambda c: (c.order.rank, c.effective_from))
 
 
@@ -101,15 +134,24 @@ class PartyBook:
         self.providers = {p.id: p for p in providers}
         self.payers = {p.id: p for p in uow.payers.list(practice_id)}
         self.facilities = {f.id: f for f in uow.facilities.list(practice_id)}
+        self.patients: dict[str, Patient] = {}  # read ahead by a run (``build_claims``); else read per claim
+
+    def parties_of(self, encounter: Encounter, coverage: Coverage) -> ClaimParties:
+        """``parties`` for an encounter whose patient was read ahead into ``patients``."""
+        return self._parties(self.patients[encounter.patient_id], encounter, coverage)
 
     def parties(self, uow: UnitOfWork, encounter: Encounter, coverage: Coverage) -> ClaimParties:
+        patient = self.patients.get(encounter.patient_id) or uow.patients.get(self.practice.id, encounter.patient_id)
+        return self._parties(patient, encounter, coverage)
+
+    def _parties(self, patient: Patient, encounter: Encounter, coverage: Coverage) -> ClaimParties:
         ub = encounter.institutional
         attending = ub.attending_provider_id if ub else None
         operating = ub.operating_provider_id if ub else None
         return ClaimParties(
             practice=self.practice,
             billing=self.billing,
-            patient=uow.patients.get(self.practice.id, encounter.patient_id),
+            patient=patient,
             coverage=coverage,
             payer=self.payers[coverage.payer_id],
             rendering=self.providers[encounter.rendering_provider_id],
@@ -124,29 +166,24 @@ def parties_for(uow: UnitOfWork, practice_id: str, encounter: Encounter, coverag
     return PartyBook(uow, practice_id).parties(uow, encounter, coverage)
 
 
-def _build_one(
-    uow: UnitOfWork, deps: Deps, actor: Actor, book: PartyBook, encounter: Encounter
-) -> tuple[ClaimRecord, bool]:
-    """The encounter's claim to its primary payer: (claim, True) when made now, (claim, False) when it existed."""
-    pid = actor.practice_id
-    coverages = active_coverages(uow, pid, encounter)
-    if not coverages:
-        raise ValidationError(
-            f"the patient has no coverage active on the date of service {encounter.date_of_service.isoformat()}; "
-            "add the coverage, or bill the patient directly (self-pay)",
-            field="coverage",
-        )
+@dataclass(slots=True)
+class _Planned:
+    """An encounter's claim about to be built: its index in the run, the encounter and the coverages in order."""
+
+    index: int
+    encounter: Encounter
+    coverages: list[Coverage]
+
+
+def _new_claim(deps: Deps, actor: Actor, book: PartyBook, planned: _Planned, number: str) -> tuple[ClaimRecord, str]:
+    """The encounter's claim to its primary payer, numbered ``number``, and its build key."""
+    encounter, coverages = planned.encounter, planned.coverages
     primary = coverages[0]
-    key = build_key(encounter.id, primary.payer_id)
-    existing = uow.claims.by_build_key(pid, key)
-    if existing is not None:
-        return existing, False
-    number = patient_control_number(uow.counters.next(pid, "claim"))
-    document, lines = encounter_claim(encounter, book.parties(uow, encounter, primary), control_number=number)
+    document, lines = encounter_claim(encounter, book.parties_of(encounter, primary), control_number=number)
     now = deps.clock.now()
     following = [c for c in coverages[1:] if c.payer_id != primary.payer_id]
     record = ClaimRecord(
-        practice_id=pid,
+        practice_id=actor.practice_id,
         encounter_id=encounter.id,
         patient_id=encounter.patient_id,
         coverage_id=primary.id,
@@ -159,18 +196,34 @@ def _build_one(
         created_at=now,
         updated_at=now,
     )
-    uow.claims.add(record, key)
-    record_audit(
-        uow, deps, actor, AuditAction.CREATE, ENTITY, record.id, f"encounter={encounter.id} lines={len(lines)}"
+    return record, build_key(encounter.id, primary.payer_id)
+
+
+def _no_coverage(encounter: Encounter) -> ValidationError:
+    return ValidationError(
+        f"the patient has no coverage active on the date of service {encounter.date_of_service.isoformat()}; "
+        "add the coverage, or bill the patient directly (self-pay)",
+        field="coverage",
     )
-    return record, True
+
+
+BUILD_CHUNK = 1000  # encounters read, built and written together
 
 
 def build_claims(
-    deps: Deps, actor: Actor, encounter_ids: Sequence[str] | None = None, *, on_progress: Progress = no_progress
+    deps: Deps,
+    actor: Actor,
+    encounter_ids: Sequence[str] | None = None,
+    *,
+    skip_unbillable: bool = False,
+    on_progress: Progress = no_progress,
 ) -> BuildResult:
-    """Claims for the named encounters (all or nothing), or for every encounter not billed yet (skipping, with the
-    reason, those that cannot be billed to insurance)."""
+    """Claims for the named encounters (all or nothing, unless ``skip_unbillable``), or for every encounter not
+    billed yet; skipped encounters (those that cannot be billed to insurance) are reported with the reason.
+
+    Encounters are read, built and written a thousand at a time (the encounters, coverages, patients and existing
+    claims in a few queries, the claim numbers taken as one block, the claims and their audit rows written in bulk),
+    all in one transaction."""
     actor.require(WRITE)
     created: list[ClaimRecord] = []
     existing: list[ClaimRecord] = []
@@ -179,18 +232,62 @@ def build_claims(
         pid = actor.practice_id
         ids = list(encounter_ids) if encounter_ids is not None else list(uow.claims.unbilled_encounter_ids(pid))
         book = PartyBook(uow, pid)
-        for index, encounter_id in enumerate(ids):
-            field = f"encounter_ids[{index}]"
-            try:
-                encounter = uow.encounters.get(pid, encounter_id)
-                claim, made = _build_one(uow, deps, actor, book, encounter)
-            except MedbillError as exc:
-                if encounter_ids is not None:
-                    raise type(exc)(exc.message, field=field, code=exc.code) from None
-                skipped.append(Skipped(encounter_id=encounter_id, reason=exc.message))
-            else:
-                (created if made else existing).append(claim)
-            on_progress(index + 1, len(ids))
+
+        def refuse(index: int, encounter_id: str, exc: MedbillError) -> None:
+            if encounter_ids is not None and not skip_unbillable:
+                raise type(exc)(exc.message, field=f"encounter_ids[{index}]", code=exc.code) from None
+            skipped.append(Skipped(encounter_id=encounter_id, reason=exc.message))
+
+        for start in range(0, len(ids), BUILD_CHUNK):
+            chunk = ids[start : start + BUILD_CHUNK]
+            encounters = uow.encounters.get_many(pid, chunk)
+            patient_ids = [e.patient_id for e in encounters.values()]
+            coverages = uow.coverages.for_patients(pid, patient_ids)
+            book.patients.update(uow.patients.get_many(pid, patient_ids))
+            planned: list[_Planned] = []
+            for index, encounter_id in enumerate(chunk, start):
+                encounter = encounters.get(encounter_id)
+                if encounter is None:
+                    refuse(index, encounter_id, NotFound("no encounter with that id in this practice"))
+                    continue
+                active = active_coverages(uow, pid, encounter, coverages.get(encounter.patient_id, ()))
+                if not active:
+                    refuse(index, encounter_id, _no_coverage(encounter))
+                    continue
+                planned.append(_Planned(index, encounter, active))
+            found = uow.claims.by_build_keys(pid, [build_key(p.encounter.id, p.coverages[0].payer_id) for p in planned])
+            made: list[tuple[ClaimRecord, str]] = []
+            to_build = [p for p in planned if build_key(p.encounter.id, p.coverages[0].payer_id) not in found]
+            first = uow.counters.take(pid, "claim", len(to_build)) if to_build else 0
+            numbers = {p.index: patient_control_number(first + i) for i, p in enumerate(to_build)}
+            for p in planned:
+                before = found.get(build_key(p.encounter.id, p.coverages[0].payer_id))
+                if before is not None:
+                    existing.append(before)
+                    continue
+                try:
+                    made.append(_new_claim(deps, actor, book, p, numbers[p.index]))
+                except MedbillError as exc:
+                    refuse(p.index, p.encounter.id, exc)
+            uow.claims.add_many(made)
+            uow.audit.append_many(
+                [
+                    AuditEvent(
+                        practice_id=pid,
+                        at=deps.clock.now(),
+                        user_id=actor.user_id or None,
+                        username=actor.username,
+                        action=AuditAction.CREATE,
+                        entity_type=ENTITY,
+                        entity_id=record.id,
+                        source=actor.source,
+                        detail=f"encounter={record.encounter_id} lines={len(record.lines)}",
+                    )
+                    for record, _ in made
+                ]
+            )
+            created.extend(record for record, _ in made)
+            on_progress(min(start + BUILD_CHUNK, len(ids)), len(ids))
         uow.commit()
     return BuildResult(created=tuple(created), existing=tuple(existing), skipped=tuple(skipped))
 
@@ -200,14 +297,12 @@ def scrub_context(uow: UnitOfWork, deps: Deps, practice_id: str, claims: Sequenc
     facts: dict[str, ClaimFacts] = {}
     limits: dict[str, int] = {}
     payers = {p.id: p for p in uow.payers.list(practice_id)}
-    coverages: dict[str, Sequence[Coverage]] = {}
+    coverages = uow.coverages.for_patients(practice_id, [c.patient_id for c in claims])
     replaced: set[str] = set()
     for claim in claims:
-        if claim.patient_id not in coverages:
-            coverages[claim.patient_id] = uow.coverages.for_patient(practice_id, claim.patient_id)
         periods = tuple(
             CoveragePeriod(start=c.effective_from, end=c.effective_to)
-            for c in coverages[claim.patient_id]
+            for c in coverages.get(claim.patient_id, ())
             if c.payer_id == claim.payer_id
         )
         payer = payers[claim.payer_id]
@@ -239,18 +334,21 @@ def scrub_claims(
         if claim_ids is None:
             claims = list(uow.claims.find(pid, ClaimQuery(statuses=(ClaimStatus.DRAFT,), limit=100_000)))
         else:
-            claims = [uow.claims.get(pid, claim_id) for claim_id in claim_ids]
+            claims = uow.claims.get_many(pid, claim_ids)
         context = scrub_context(uow, deps, pid, claims)
         results = _run_scrubber([c.document for c in claims], context)
         now = deps.clock.now()
+        moves: list[tuple[ClaimRecord, ClaimTransition]] = []
         for index, (claim, findings) in enumerate(zip(claims, results, strict=True)):
             try:
                 moved, transition = claim.scrubbed(findings, at=now, actor=actor.username)
             except MedbillError as exc:
                 raise type(exc)(exc.message, field=f"claim_ids[{index}]", code=exc.code) from None
-            store_transition(uow, deps, actor, moved, transition)
+            moves.append((moved, transition))
             out.append(moved)
-            on_progress(index + 1, len(claims))
+        store_transitions(uow, deps, actor, moves)
+        if claims:
+            on_progress(len(claims), len(claims))
         uow.commit()
     return out
 
@@ -270,15 +368,34 @@ def list_claims(
     return found
 
 
-def get_claim(deps: Deps, actor: Actor, claim_id: str) -> ClaimDetail:
-    """One claim with its lines, latest findings, every transition and every snapshot sent; the read is audited."""
+def _named(uow: UnitOfWork, practice_id: str, id_or_number: str) -> ClaimRecord:
+    """The claim named by its claim number (CLM01, as a biller reads it off a form) or by its id: one lookup, by
+    the shape of what was given (a claim number has its letter and check digit; an id is 32 hex digits)."""
+    given = id_or_number.strip()
+    if is_patient_control_number(given.upper()):
+        found = uow.claims.by_control_number(practice_id, given.upper())
+        if found is not None:
+            return found
+    return uow.claims.get(practice_id, given)
+
+
+def claim_id_for(deps: Deps, actor: Actor, id_or_number: str) -> str:
+    """The id of the claim named by its id or by its claim number (CLM01)."""
     actor.require(READ)
     with deps.uow() as uow:
-        claim = uow.claims.get(actor.practice_id, claim_id)
+        return _named(uow, actor.practice_id, id_or_number).id
+
+
+def get_claim(deps: Deps, actor: Actor, claim_id: str) -> ClaimDetail:
+    """One claim (by id or claim number) with its lines, latest findings, every transition and every snapshot sent;
+    the read is audited."""
+    actor.require(READ)
+    with deps.uow() as uow:
+        claim = _named(uow, actor.practice_id, claim_id)
         detail = ClaimDetail(
             claim=claim,
-            history=tuple(uow.claims.history(actor.practice_id, claim_id)),
-            snapshots=tuple(uow.claims.snapshots(actor.practice_id, claim_id)),
+            history=tuple(uow.claims.history(actor.practice_id, claim.id)),
+            snapshots=tuple(uow.claims.snapshots(actor.practice_id, claim.id)),
         )
         record_audit(uow, deps, actor, AuditAction.READ, ENTITY, claim.id, f"patient={claim.patient_id}")
         uow.commit()
@@ -290,14 +407,3 @@ def claim_counts(deps: Deps, actor: Actor) -> Sequence[ClaimCount]:
     actor.require(READ)
     with deps.uow() as uow:
         return uow.claims.counts(actor.practice_id)
-
-
-def claim_id_for(deps: Deps, actor: Actor, id_or_number: str) -> str:
-    """The id of the claim named by its id or by its claim number (CLM01), as a biller reads it off a form."""
-    actor.require(READ)
-    given = id_or_number.strip()
-    with deps.uow() as uow:
-        found = uow.claims.by_control_number(actor.practice_id, given.upper())
-        if found is not None:
-            return found.id
-        return uow.claims.get(actor.practice_id, given).id

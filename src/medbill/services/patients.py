@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -11,11 +11,11 @@ from medbill.domain.audit import AuditAction
 from medbill.domain.coverage import Coverage, CoverageOrder, Relationship, Subscriber
 from medbill.domain.errors import Conflict, MedbillError, ValidationError
 from medbill.domain.fields import parse_enum
-from medbill.domain.parties import Guarantor, GuarantorRelationship, Patient, PersonName, Sex
+from medbill.domain.parties import Guarantor, GuarantorRelationship, Patient, Payer, PersonName, Sex
 from medbill.domain.users import Actor, Permission
-from medbill.services.base import Deps, record_audit
-from medbill.services.lookups import must_exist
-from medbill.services.ports import PatientQuery, UnitOfWork
+from medbill.services.base import Deps, audit_event, record_audit
+from medbill.services.lookups import must_exist, preloaded
+from medbill.services.ports import PatientQuery
 from medbill.services.setup import AddressDraft
 
 
@@ -80,24 +80,47 @@ def _patient_from(
     return patient
 
 
-def _next_account_number(uow: UnitOfWork, practice_id: str) -> str:
-    number = uow.patients.count(practice_id) + 1
-    while uow.patients.by_account(practice_id, f"A{number:06d}") is not None:
+def _next_account_number(count: int, taken: Callable[[str], bool]) -> str:
+    """The first free ``A000123`` from the practice's patient count + 1 on."""
+    number = count + 1
+    while taken(f"A{number:06d}"):
         number += 1
     return f"A{number:06d}"
+
+
+def _new_patient(
+    draft: PatientDraft,
+    *,
+    practice_id: str,
+    today: date,
+    taken: Callable[[str], bool],
+    next_account: Callable[[], str],
+) -> Patient:
+    """A new patient checked as ``register_patient`` and ``register_patients`` both check one: the account number
+    given is free (``taken`` says whether one is in use), else the next free one is assigned."""
+    if draft.account_number and draft.account_number.strip():
+        account = draft.account_number
+        if taken(account.strip().upper()):
+            raise Conflict("another patient already has this account number", field="account_number")
+    else:
+        account = next_account()
+    return _patient_from(draft, practice_id=practice_id, account_number=account, patient_id=None, today=today)
 
 
 def register_patient(deps: Deps, actor: Actor, draft: PatientDraft) -> Patient:
     actor.require(Permission.PATIENT_WRITE)
     with deps.uow() as uow:
-        if draft.account_number and draft.account_number.strip():
-            account = draft.account_number
-            if uow.patients.by_account(actor.practice_id, account.strip().upper()) is not None:
-                raise Conflict("another patient already has this account number", field="account_number")
-        else:
-            account = _next_account_number(uow, actor.practice_id)
-        patient = _patient_from(
-            draft, practice_id=actor.practice_id, account_number=account, patient_id=None, today=deps.clock.today()
+        pid = actor.practice_id
+
+        def taken(account: str) -> bool:
+            return uow.patients.by_account(pid, account) is not None
+
+        patient = _new_patient(
+            draft,
+            practice_id=pid,
+            today=deps.clock.today(),
+            taken=taken,
+            next_account=lambda: _next_account_number(uow.patients.count(pid), taken),
         )
         uow.patients.add(patient)
         record_audit(uow, deps, actor, AuditAction.CREATE, "patient", patient.id)
@@ -225,13 +248,33 @@ def _check_order_free(existing: Sequence[Coverage], coverage: Coverage) -> None:
             )
 
 
+def _new_coverage(
+    draft: CoverageDraft,
+    *,
+    practice_id: str,
+    patient_id: str,
+    payers: Callable[[str, str], Payer],
+    existing: Sequence[Coverage],
+) -> Coverage:
+    """A new coverage checked as ``add_coverage`` and ``register_patients`` both check one: its payer is one of the
+    practice's (``payers`` fetches it), its fields are valid, and its order is free on its dates among ``existing``."""
+    must_exist(payers, practice_id, draft.payer_id, "payer_id", "payer")
+    coverage = _coverage_from(draft, practice_id=practice_id, patient_id=patient_id, coverage_id=None)
+    _check_order_free(existing, coverage)
+    return coverage
+
+
 def add_coverage(deps: Deps, actor: Actor, patient_id: str, draft: CoverageDraft) -> Coverage:
     actor.require(Permission.COVERAGE_WRITE)
     with deps.uow() as uow:
         uow.patients.get(actor.practice_id, patient_id)
-        must_exist(uow.payers.get, actor.practice_id, draft.payer_id, "payer_id", "payer")
-        coverage = _coverage_from(draft, practice_id=actor.practice_id, patient_id=patient_id, coverage_id=None)
-        _check_order_free(uow.coverages.for_patient(actor.practice_id, patient_id), coverage)
+        coverage = _new_coverage(
+            draft,
+            practice_id=actor.practice_id,
+            patient_id=patient_id,
+            payers=uow.payers.get,
+            existing=uow.coverages.for_patient(actor.practice_id, patient_id),
+        )
         uow.coverages.add(coverage)
         record_audit(uow, deps, actor, AuditAction.CREATE, "coverage", coverage.id, f"patient={patient_id}")
         uow.commit()
@@ -261,3 +304,81 @@ def list_coverages(deps: Deps, actor: Actor, patient_id: str) -> Sequence[Covera
         record_audit(uow, deps, actor, AuditAction.READ, "coverage", None, f"patient={patient_id}")
         uow.commit()
     return sorted(coverages, key=lambda c: (c.order.rank, c.effective_from))
+
+
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """One patient ``register_patients`` registered, with the coverages added with it (in the order given)."""
+
+    patient: Patient
+    coverages: tuple[Coverage, ...]
+
+
+def register_patients(
+    deps: Deps, actor: Actor, drafts: Sequence[tuple[PatientDraft, Sequence[CoverageDraft]]]
+) -> list[Registered]:
+    """Many new patients with their coverages (a practice-management export): each checked exactly as
+    ``register_patient`` and then ``add_coverage`` check one, written together in bulk, all or none.
+
+    A refusal names the item by its index in ``drafts`` (0-based): ``patients[3].coverages[0].member_id``. The
+    practice's payers are read once for the whole call, and account numbers in use once for those given; the audit
+    trail is the single services' (a ``create`` row per patient, then one per coverage)."""
+    actor.require(Permission.PATIENT_WRITE)
+    if any(coverages for _, coverages in drafts):
+        actor.require(Permission.COVERAGE_WRITE)
+    today = deps.clock.today()
+    with deps.uow() as uow:
+        pid = actor.practice_id
+        payers = preloaded({p.id: p for p in uow.payers.list(pid)})
+        given = [d.account_number.strip().upper() for d, _ in drafts if d.account_number and d.account_number.strip()]
+        given_set = set(given)
+        in_use = uow.patients.accounts_in_use(pid, given) if given else set()
+        count: list[int] = []  # the practice's patient count, read when the first number is to be assigned
+
+        def taken(account: str) -> bool:
+            return account in in_use or (account not in given_set and uow.patients.by_account(pid, account) is not None)
+
+        def next_account() -> str:
+            if not count:
+                count.append(uow.patients.count(pid))
+            return _next_account_number(count[0] + len(registered), taken)
+
+        registered: list[Registered] = []
+        for i, (draft, coverage_drafts) in enumerate(drafts):
+            try:
+                patient = _new_patient(draft, practice_id=pid, today=today, taken=taken, next_account=next_account)
+                coverages: list[Coverage] = []
+                for j, coverage_draft in enumerate(coverage_drafts):
+                    try:
+                        coverages.append(
+                            _new_coverage(
+                                coverage_draft,
+                                practice_id=pid,
+                                patient_id=patient.id,
+                                payers=payers,
+                                existing=coverages,
+                            )
+                        )
+                    except MedbillError as exc:
+                        raise exc.prefixed(f"coverages[{j}]") from None
+            except MedbillError as exc:
+                raise exc.prefixed(f"patients[{i}]") from None
+            in_use.add(patient.account_number)
+            registered.append(Registered(patient, tuple(coverages)))
+        uow.patients.add_many([r.patient for r in registered])
+        uow.coverages.add_many([c for r in registered for c in r.coverages])
+        uow.audit.append_many(
+            [
+                event
+                for r in registered
+                for event in (
+                    audit_event(deps, actor, AuditAction.CREATE, "patient", r.patient.id),
+                    *(
+                        audit_event(deps, actor, AuditAction.CREATE, "coverage", c.id, f"patient={r.patient.id}")
+                        for c in r.coverages
+                    ),
+                )
+            ]
+        )
+        uow.commit()
+    return registered

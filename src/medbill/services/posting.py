@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from medbill.domain.audit import AuditAction
+from medbill.domain.claim_records import ClaimRecord
 from medbill.domain.claim_states import ClaimEvent, ClaimTransition, allowed_events, next_status
 from medbill.domain.cob import crossover_payer_name, is_crossover
 from medbill.domain.coverage import CoverageOrder
 from medbill.domain.denials import DenialTriage, triage
-from medbill.domain.errors import FormatError, MedbillError, ValidationError
+from medbill.domain.errors import Conflict, FormatError, MedbillError, ValidationError
 from medbill.domain.fees import FeeSchedule, FeeScheduleKind, contracted_amount
 from medbill.domain.ledger import LedgerEntry
 from medbill.domain.parties import Payer
@@ -38,6 +39,7 @@ from medbill.formats.x12.jsonview import claim_payment_json
 from medbill.services.adjudication_moves import adjudication_event, claim_moves, denial_reason
 from medbill.services.base import Deps, record_audit
 from medbill.services.claim_secondary import build_secondary_claim
+from medbill.services.claims import PartyBook
 from medbill.services.ports import UnitOfWork
 from medbill.services.remittance_report import (
     ClaimOutcome,
@@ -90,6 +92,8 @@ class _Run:
         self.entries: list[LedgerEntry] = []
         self.items: list[WorkItem] = []
         self.moves: list[tuple[ClaimTransition, str | None]] = []
+        self.primaries: dict[str, ClaimRecord] = {}  # claims whose next payer may be billed, read ahead by ``post``
+        self.book: PartyBook | None = None  # the practice's parties, once a secondary claim is built
 
     def item(
         self,
@@ -136,6 +140,15 @@ class _Run:
         earlier: dict[str, list[LedgerEntry]] = {}
         for entry in self.uow.ledger.for_claims(pid, looked_back) if looked_back else ():
             earlier.setdefault(entry.claim_id or "", []).append(entry)
+        # the claims whose next payer this advice may bill, read whole (with their documents) in one go
+        billing_next = [
+            c.claim_id for c in self.remit.claims if c.claim_id in targets and _may_bill_next(c, targets[c.claim_id])
+        ]
+        self.primaries = (
+            {claim.id: claim for claim in self.uow.claims.by_control_numbers(pid, billing_next).values()}
+            if billing_next
+            else {}
+        )
         source = f"835 TRN {trace}"
         for payment in self.remit.claims:
             outcome = ClaimOutcome(
@@ -256,11 +269,7 @@ class _Run:
         """After a payer adjudicates, the next coverage is billed: a secondary claim with the COB loops, and what
         this payer put on the patient goes back to insurance until the next payer answers. Not when the payer
         crossed the claim over itself (NM1*TT, CLP02 19/20/21): that would bill the next payer twice."""
-        if target.next_coverage_id is None or payment.status is RemitStatus.REVERSAL:
-            return None
-        if _crossover_answer(payment, target):
-            return None  # the next payer already has it (the primary forwarded it); this is that payer's answer
-        if adjudication_event(payment) not in (ClaimEvent.PAY, ClaimEvent.PAY_PARTIALLY):
+        if not _may_bill_next(payment, target):
             return None
         if is_crossover(payment):
             self.report.crossovers += 1
@@ -268,10 +277,18 @@ class _Run:
             outcome.note = f"crossed over to {name or 'the next payer'} by the payer: no secondary claim sent"
             return None
         pid = self.actor.practice_id
-        primary = self.uow.claims.get(pid, target.claim_id)
+        primary = self.primaries.get(target.claim_id) or self.uow.claims.get(pid, target.claim_id)
         try:
+            if self.book is None:  # the practice's parties, read once for all the secondaries of this 835
+                self.book = PartyBook(self.uow, pid)
             built = build_secondary_claim(
-                self.uow, self.deps, self.actor, primary, payment, adjudicated_on=self.remit.payment.date
+                self.uow,
+                self.deps,
+                self.actor,
+                primary,
+                payment,
+                adjudicated_on=self.remit.payment.date,
+                book=self.book,
             )
         except MedbillError as exc:
             outcome.note = f"secondary claim not built: {exc.message}"
@@ -334,6 +351,16 @@ class _Run:
         self.report.entries = len(self.entries)
 
 
+def _may_bill_next(payment: ClaimPayment, target: PostingTarget) -> bool:
+    """Whether this payment may bill the next coverage: a payment (not a reversal) from a payer that is not the next
+    one answering a claim the primary forwarded (that payer already has it), on a claim with a coverage after it."""
+    if target.next_coverage_id is None or payment.status is RemitStatus.REVERSAL:
+        return False
+    if _crossover_answer(payment, target):
+        return False
+    return adjudication_event(payment) in (ClaimEvent.PAY, ClaimEvent.PAY_PARTIALLY)
+
+
 def _crossover_answer(payment: ClaimPayment, target: PostingTarget) -> bool:
     """CLP02 2 or 3 on a claim we sent as primary: the next payer is answering a claim the primary forwarded."""
     return target.order is CoverageOrder.PRIMARY and payment.status in (RemitStatus.SECONDARY, RemitStatus.TERTIARY)
@@ -377,9 +404,30 @@ def import_remittance(
     dry_run: bool = False,
     tolerance_cents: int = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS,
 ) -> ImportReport:
-    """Read, check and post every 835 in ``data``; with ``dry_run`` nothing is kept (the preview)."""
+    """Read, check and post every 835 in ``data``; with ``dry_run`` nothing is kept (the preview).
+
+    Posted once, also when two workers import the same file at the same moment: the database's unique key on the
+    practice and the import key lets one commit; the other's insert fails (after waiting for the first), and that
+    import is read again, now finding each transaction imported."""
     actor.require(Permission.REMITTANCE_POST)
     remittances = read_remittances(data, file_name)
+    try:
+        return _import(deps, actor, data, remittances, file_name, dry_run, tolerance_cents)
+    except Conflict:
+        if dry_run:
+            raise
+        return _import(deps, actor, data, remittances, file_name, dry_run, tolerance_cents)
+
+
+def _import(
+    deps: Deps,
+    actor: Actor,
+    data: bytes,
+    remittances: list[tuple[str, Remittance]],
+    file_name: str,
+    dry_run: bool,
+    tolerance_cents: int,
+) -> ImportReport:
     digest = hashlib.sha256(data).hexdigest()
     report = ImportReport(file_name=file_name, dry_run=dry_run)
     with deps.uow() as uow:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from medbill.codesets import cpt, reference
+from medbill.domain.encounters import Encounter
 from medbill.domain.errors import ValidationError
 from medbill.domain.ledger import EntryKind, LedgerEntry, PatientShare
 from medbill.domain.parties import Address, Patient, PersonName, Practice
@@ -196,6 +197,24 @@ class GuarantorAccount:
         return max(0, self.balance_cents - self.credits_cents)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountBook:
+    """What ``guarantor_account`` reads, for many patients read at once (a statement run reads by the hundred, not
+    three queries per patient)."""
+
+    entries: Mapping[str, Sequence[LedgerEntry]]  # by patient, in ledger order
+    encounters: Mapping[str, Sequence[Encounter]]  # by patient
+    credits: Mapping[str, int]  # unapplied patient payments by patient
+
+
+def account_book(uow: UnitOfWork, practice_id: str, patient_ids: Sequence[str]) -> AccountBook:
+    return AccountBook(
+        entries=uow.ledger.for_patients(practice_id, patient_ids),
+        encounters=uow.encounters.for_patients(practice_id, patient_ids),
+        credits=uow.statements.credits_by_patient(practice_id, patient_ids),
+    )
+
+
 def guarantor_account(
     uow: UnitOfWork,
     practice_id: str,
@@ -204,17 +223,24 @@ def guarantor_account(
     today: date,
     providers: Mapping[str, str],
     as_of: datetime | None = None,
+    book: AccountBook | None = None,
 ) -> GuarantorAccount:
     """The guarantor's open items from the ledger: each visit where the patient has a balance or insurance still owes
-    (entries up to ``as_of`` when given), aged by the day the patient became responsible, less unapplied credits."""
+    (entries up to ``as_of`` when given), aged by the day the patient became responsible, less unapplied credits.
+    ``book`` holds the group's patients' rows when read ahead (``account_book``); else they are read here."""
     visits: list[StatementVisit] = []
     aging: list[tuple[date, int]] = []
     oldest: date | None = None
     for patient in group.patients:
-        entries: Sequence[LedgerEntry] = uow.ledger.for_patient(practice_id, patient.id)
+        entries: Sequence[LedgerEntry]
+        if book is None:
+            entries = uow.ledger.for_patient(practice_id, patient.id)
+            found = uow.encounters.for_patient(practice_id, patient.id)
+        else:
+            entries, found = book.entries.get(patient.id, ()), book.encounters.get(patient.id, ())
         if as_of is not None:
             entries = [e for e in entries if e.at <= as_of]
-        encounters = {e.id: e for e in uow.encounters.for_patient(practice_id, patient.id)}
+        encounters = {e.id: e for e in found}
         codes = {(e.id, line.line_number): line.procedure_code for e in encounters.values() for line in e.lines}
         dates = {e.id: e.date_of_service for e in encounters.values()}
         for account in visit_accounts(entries, codes, dates):
@@ -233,7 +259,9 @@ def guarantor_account(
         group=group,
         visits=tuple(visits),
         aging=age_balances(aging, today),
-        credits_cents=uow.statements.credits(practice_id, group.patient_ids),
+        credits_cents=uow.statements.credits(practice_id, group.patient_ids)
+        if book is None
+        else sum(book.credits.get(patient_id, 0) for patient_id in group.patient_ids),
         oldest_responsible_on=oldest,
     )
 

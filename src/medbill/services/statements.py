@@ -10,14 +10,16 @@ from datetime import date
 from medbill.domain.audit import AuditAction
 from medbill.domain.errors import NotFound, ValidationError
 from medbill.domain.fields import new_id
-from medbill.domain.statements import DecisionCode, StatementRules, statement_decision
+from medbill.domain.statements import DecisionCode, Statement, StatementRules, statement_decision
 from medbill.domain.users import Actor, Permission
 from medbill.formats.pdf.statement import render_statement
 from medbill.formats.statement_email import statement_html, statement_text
 from medbill.services.base import Deps, record_audit
 from medbill.services.ports import StatementHold, StatementRecord, StatementRunRecord, UnitOfWork
 from medbill.services.statement_accounts import (
+    GuarantorAccount,
     GuarantorGroup,
+    account_book,
     build_statement,
     guarantor_account,
     guarantor_groups,
@@ -86,9 +88,15 @@ ProgressFn = Callable[[int, int], None]
 PdfFn = Callable[[SentStatement, bytes], None]
 
 
+BOOK_GROUPS = 500  # guarantors whose ledger, visits and credits a run reads in one go
+
+
 def _groups(uow: UnitOfWork, practice_id: str) -> list[GuarantorGroup]:
     ids = uow.statements.billable_patient_ids(practice_id)
-    return guarantor_groups(uow.patients.get(practice_id, patient_id) for patient_id in ids)
+    found = uow.patients.get_many(practice_id, ids)
+    return guarantor_groups(
+        found[patient_id] if patient_id in found else uow.patients.get(practice_id, patient_id) for patient_id in ids
+    )
 
 
 def run_statements(
@@ -102,8 +110,12 @@ def run_statements(
     on_pdf: PdfFn | None = None,
 ) -> RunReport:
     """One statement to each guarantor whose account ``statement_decision`` says to send today, numbered from the
-    practice's statement counter, stored with its PDF under one run; a dry run decides, numbers and renders the same
-    and keeps nothing. ``on_pdf`` receives each rendered statement (to write files), ``on_progress`` (done, total).
+    practice's statement counter, stored under one run; a dry run decides and numbers the same and keeps nothing.
+    ``on_pdf`` receives each statement rendered as a PDF (to write files), ``on_progress`` (done, total).
+
+    The PDF is rendered here only for ``on_pdf`` (and then kept with the statement); otherwise it is rendered on its
+    first download from the ledger as it stood at the run (``get_statement_pdf``) and kept from then on: rendering
+    is most of a run's time, and most statements go out by mail through a print vendor or by email anyway.
 
     A guarantor's statement is on hold when any patient it lists is on hold."""
     actor.require(Permission.STATEMENTS_RUN)
@@ -131,76 +143,87 @@ def run_statements(
         )
         if not dry_run:
             uow.statements.add_run(run)
-        for done, group in enumerate(groups, 1):
-            if on_progress is not None:
-                on_progress(done - 1, len(groups))
-            try:
-                account = guarantor_account(uow, practice_id, group, today=run_on, providers=providers)
-            except ValidationError as exc:
-                skipped.append(
-                    SkippedGuarantor(
-                        guarantor_name=group.party.name,
-                        patient_ids=group.patient_ids,
-                        code=CANNOT_BUILD,
-                        reason=exc.message,
-                        amount_due_cents=0,
+        for start in range(0, len(groups), BOOK_GROUPS):
+            chunk = groups[start : start + BOOK_GROUPS]
+            book = account_book(uow, practice_id, [pid for g in chunk for pid in g.patient_ids])
+            to_send: list[tuple[GuarantorGroup, GuarantorAccount, str]] = []
+            for done, group in enumerate(chunk, start + 1):
+                if on_progress is not None:
+                    on_progress(done - 1, len(groups))
+                try:
+                    account = guarantor_account(uow, practice_id, group, today=run_on, providers=providers, book=book)
+                except ValidationError as exc:
+                    skipped.append(
+                        SkippedGuarantor(
+                            guarantor_name=group.party.name,
+                            patient_ids=group.patient_ids,
+                            code=CANNOT_BUILD,
+                            reason=exc.message,
+                            amount_due_cents=0,
+                        )
                     )
+                    continue
+                decision = statement_decision(
+                    amount_due_cents=account.amount_due_cents,
+                    oldest_responsible_on=account.oldest_responsible_on,
+                    last_statement_on=last.get(group.key),
+                    on_hold=any(patient_id in holds for patient_id in group.patient_ids),
+                    today=run_on,
+                    rules=rules,
                 )
-                continue
-            decision = statement_decision(
-                amount_due_cents=account.amount_due_cents,
-                oldest_responsible_on=account.oldest_responsible_on,
-                last_statement_on=last.get(group.key),
-                on_hold=any(patient_id in holds for patient_id in group.patient_ids),
-                today=run_on,
-                rules=rules,
-            )
-            if not decision.send:
-                skipped.append(
-                    SkippedGuarantor(
-                        guarantor_name=group.party.name,
-                        patient_ids=group.patient_ids,
-                        code=decision.code.value,
-                        reason=decision.reason,
-                        amount_due_cents=account.amount_due_cents,
+                if not decision.send:
+                    skipped.append(
+                        SkippedGuarantor(
+                            guarantor_name=group.party.name,
+                            patient_ids=group.patient_ids,
+                            code=decision.code.value,
+                            reason=decision.reason,
+                            amount_due_cents=account.amount_due_cents,
+                        )
                     )
+                    continue
+                to_send.append((group, account, decision.message))
+            # the chunk's statements numbered in order from one take of the counter, then written together
+            first = uow.counters.take(practice_id, STATEMENT_COUNTER, len(to_send)) if to_send else 0
+            made: list[tuple[StatementRecord, bytes | None, SentStatement]] = []
+            for offset, (group, account, message) in enumerate(to_send):
+                number = f"S{first + offset:08d}"
+                statement = build_statement(
+                    account,
+                    practice=practice,
+                    statement_number=number,
+                    statement_date=run_on,
+                    rules=rules,
+                    message=message,
                 )
-                continue
-            number = f"S{uow.counters.next(practice_id, STATEMENT_COUNTER):08d}"
-            statement = build_statement(
-                account,
-                practice=practice,
-                statement_number=number,
-                statement_date=run_on,
-                rules=rules,
-                message=decision.message,
-            )
-            pdf = render_statement(statement)
-            record = StatementRecord(
-                id=new_id(),
-                practice_id=practice_id,
-                run_id=run_id,
-                guarantor_key=group.key,
-                patient_ids=group.patient_ids,
-                statement_number=number,
-                statement_date=statement.statement_date,
-                due_date=statement.due_date,
-                amount_due_cents=statement.amount_due_cents,
-                message=statement.message,
-            )
+                pdf = render_statement(statement) if on_pdf is not None else None
+                record = StatementRecord(
+                    id=new_id(),
+                    practice_id=practice_id,
+                    run_id=run_id,
+                    guarantor_key=group.key,
+                    patient_ids=group.patient_ids,
+                    statement_number=number,
+                    statement_date=statement.statement_date,
+                    due_date=statement.due_date,
+                    amount_due_cents=statement.amount_due_cents,
+                    message=statement.message,
+                )
+                item = SentStatement(
+                    statement_id=record.id,
+                    statement_number=number,
+                    guarantor_name=group.party.name,
+                    patient_ids=group.patient_ids,
+                    amount_due_cents=record.amount_due_cents,
+                    message=record.message,
+                )
+                made.append((record, pdf, item))
             if not dry_run:
-                uow.statements.add(record, pdf)
-            item = SentStatement(
-                statement_id=record.id,
-                statement_number=number,
-                guarantor_name=group.party.name,
-                patient_ids=group.patient_ids,
-                amount_due_cents=record.amount_due_cents,
-                message=record.message,
-            )
-            sent.append(item)
-            if on_pdf is not None:
-                on_pdf(item, pdf)
+                uow.statements.add_many([(record, pdf) for record, pdf, _ in made])
+            for _, pdf, item in made:
+                sent.append(item)
+                if on_pdf is not None and pdf is not None:
+                    on_pdf(item, pdf)
         if on_progress is not None:
             on_progress(len(groups), len(groups))
         report = RunReport(
@@ -308,11 +331,15 @@ def list_statements(
 
 
 def get_statement_pdf(deps: Deps, actor: Actor, statement_id: str) -> tuple[StatementRecord, bytes]:
-    """The PDF exactly as the run rendered it."""
+    """The statement's PDF: the one kept, else rendered now from the ledger as it stood at the run (as the email
+    body is) and kept, so every later download gets the same bytes."""
     actor.require(Permission.STATEMENTS_RUN)
     with deps.uow() as uow:
         record = uow.statements.get(actor.practice_id, statement_id)
         pdf = uow.statements.pdf(actor.practice_id, statement_id)
+        if pdf is None:
+            rendered = render_statement(_rebuilt(uow, actor.practice_id, record))
+            pdf = uow.statements.keep_pdf(actor.practice_id, statement_id, rendered)
         record_audit(uow, deps, actor, AuditAction.READ, "statement", statement_id, "pdf")
         uow.commit()
     return record, pdf
@@ -325,24 +352,30 @@ def statement_email(deps: Deps, actor: Actor, statement_id: str) -> tuple[str, s
     actor.require(Permission.STATEMENTS_RUN)
     with deps.uow() as uow:
         record = uow.statements.get(actor.practice_id, statement_id)
-        run = uow.statements.get_run(actor.practice_id, record.run_id)
-        practice = uow.practices.get(actor.practice_id)
-        patients = tuple(uow.patients.get(actor.practice_id, pid) for pid in record.patient_ids)
-        first = guarantor_groups(patients[:1])[0]
-        group = GuarantorGroup(key=record.guarantor_key, party=first.party, patients=patients)
-        providers = {p.id: p.display_name() for p in uow.providers.list(actor.practice_id)}
-        account = guarantor_account(
-            uow, actor.practice_id, group, today=record.statement_date, providers=providers, as_of=run.created_at
-        )
-        account = replace(account, credits_cents=max(0, account.balance_cents - record.amount_due_cents))
-        statement = build_statement(
-            account,
-            practice=practice,
-            statement_number=record.statement_number,
-            statement_date=record.statement_date,
-            rules=StatementRules(due_in_days=(record.due_date - record.statement_date).days),
-            message=record.message,
-        )
+        statement = _rebuilt(uow, actor.practice_id, record)
         record_audit(uow, deps, actor, AuditAction.READ, "statement", statement_id, "email")
         uow.commit()
     return statement_text(statement), statement_html(statement)
+
+
+def _rebuilt(uow: UnitOfWork, practice_id: str, record: StatementRecord) -> Statement:
+    """The statement rebuilt from the ledger as it stood when the run stored it: the same visits and figures, number,
+    dates and message; unapplied credits are what the stored amount due implies. Names and addresses are today's."""
+    run = uow.statements.get_run(practice_id, record.run_id)
+    practice = uow.practices.get(practice_id)
+    patients = tuple(uow.patients.get(practice_id, pid) for pid in record.patient_ids)
+    first = guarantor_groups(patients[:1])[0]
+    group = GuarantorGroup(key=record.guarantor_key, party=first.party, patients=patients)
+    providers = {p.id: p.display_name() for p in uow.providers.list(practice_id)}
+    account = guarantor_account(
+        uow, practice_id, group, today=record.statement_date, providers=providers, as_of=run.created_at
+    )
+    account = replace(account, credits_cents=max(0, account.balance_cents - record.amount_due_cents))
+    return build_statement(
+        account,
+        practice=practice,
+        statement_number=record.statement_number,
+        statement_date=record.statement_date,
+        rules=StatementRules(due_in_days=(record.due_date - record.statement_date).days),
+        message=record.message,
+    )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from medbill.adapters.db import tables as t
 from medbill.domain.claim_records import BatchStatus, ClaimBatchRecord
@@ -121,5 +122,30 @@ class SqlControlCounters:
         ).first()
         if done is not None:
             return int(done.value)
-        self._conn.execute(insert(t.control_counters).values(practice_id=practice_id, name=name, value=1))
+        return self._first(practice_id, name, 1)
+
+    def take(self, practice_id: str, name: str, count: int) -> int:
+        """``count`` numbers at once (a run building thousands of claims): the first; the rest follow it."""
+        if count < 1:
+            raise ValueError("take at least one number")
+        c = t.control_counters.c
+        done = self._conn.execute(
+            update(t.control_counters)
+            .where(c.practice_id == practice_id, c.name == name)
+            .values(value=c.value + count)
+            .returning(c.value)
+        ).first()
+        if done is not None:
+            return int(done.value) - count + 1
+        return self._first(practice_id, name, count)
+
+    def _first(self, practice_id: str, name: str, count: int) -> int:
+        """The counter's first use: create it holding ``count``. Two transactions racing to create it (two workers
+        building a practice's first claims) both insert; the loser's insert is undone in its savepoint and it takes
+        its numbers from the winner's row, which it now waits on."""
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(insert(t.control_counters).values(practice_id=practice_id, name=name, value=count))
+        except IntegrityError:
+            return self.take(practice_id, name, count)
         return 1

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Row, Table, func, insert, select, update
+from sqlalchemy import Connection, Insert, Row, Select, Table, Update, bindparam, func, insert, select, update
 
 from medbill.adapters.db import mapping as m
 from medbill.adapters.db import tables as t
+from medbill.adapters.db.bulk import insert_rows
 from medbill.domain.audit import AuditAction, AuditEvent
 from medbill.domain.coverage import Coverage
 from medbill.domain.encounters import Encounter, ServiceLine
@@ -21,6 +23,33 @@ from medbill.domain.users import ApiToken, User
 from medbill.services.ports import PatientQuery
 
 T = TypeVar("T")
+_CHUNK = 500
+
+
+# Statements built once per table and given their values as parameters: a service called ten thousand times in a
+# row (registering patients, recording encounters) then skips building and cache-keying a statement per call.
+@cache
+def _insert(table: Table) -> Insert:
+    return insert(table)
+
+
+@cache
+def _by_id(table: Table) -> Select[Any]:
+    c = table.c
+    return select(table).where(c.id == bindparam("k_id"), c.practice_id == bindparam("k_practice"))
+
+
+@cache
+def _update_by_id(table: Table) -> Update:
+    c = table.c
+    return update(table).where(c.id == bindparam("k_id"), c.practice_id == bindparam("k_practice"))
+
+
+@cache
+def _of_practice(table: Table, column: str) -> Select[Any]:
+    """Rows of a practice with ``column`` equal to the parameter ``k_value``."""
+    c = table.c
+    return select(table).where(c.practice_id == bindparam("k_practice"), c[column] == bindparam("k_value"))
 
 
 class _Rows(Generic[T]):
@@ -32,20 +61,22 @@ class _Rows(Generic[T]):
         self._conn, self._table, self._values, self._build, self._what = conn, table, values, build, what
 
     def add(self, item: T) -> None:
-        self._conn.execute(insert(self._table).values(self._values(item)))
+        self._conn.execute(_insert(self._table), self._values(item))
+
+    def add_many(self, items: Sequence[T]) -> None:
+        """Many new rows in one go (a bulk registration)."""
+        insert_rows(self._conn, self._table, [self._values(item) for item in items])
 
     def update(self, item: T) -> None:
         values = self._values(item)
-        c = self._table.c
         done = self._conn.execute(
-            update(self._table).where(c.id == values["id"], c.practice_id == values["practice_id"]).values(values)
+            _update_by_id(self._table), {"k_id": values["id"], "k_practice": values["practice_id"], **values}
         )
         if done.rowcount != 1:
             raise NotFound(f"no {self._what} with that id in this practice")
 
     def get(self, practice_id: str, item_id: str) -> T:
-        c = self._table.c
-        row = self._conn.execute(select(self._table).where(c.id == item_id, c.practice_id == practice_id)).first()
+        row = self._conn.execute(_by_id(self._table), {"k_id": item_id, "k_practice": practice_id}).first()
         if row is None:
             raise NotFound(f"no {self._what} with that id in this practice")
         return self._build(row)
@@ -82,10 +113,20 @@ class SqlPatientRepository(_Rows[Patient]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, t.patients, m.patient_values, m.patient_of, "patient")
 
-    def by_account(self, practice_id: str, account_number: str) -> Patient | None:
+    def get_many(self, practice_id: str, patient_ids: Sequence[str]) -> dict[str, Patient]:
         c = t.patients.c
+        keys = list(dict.fromkeys(patient_ids))
+        found: dict[str, Patient] = {}
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._conn.execute(
+                select(t.patients).where(c.practice_id == practice_id, c.id.in_(keys[start : start + _CHUNK]))
+            )
+            found.update((r.id, m.patient_of(r)) for r in rows)
+        return found
+
+    def by_account(self, practice_id: str, account_number: str) -> Patient | None:
         row = self._conn.execute(
-            select(t.patients).where(c.practice_id == practice_id, c.account_number == account_number.upper())
+            _of_practice(t.patients, "account_number"), {"k_practice": practice_id, "k_value": account_number.upper()}
         ).first()
         return m.patient_of(row) if row else None
 
@@ -109,19 +150,88 @@ class SqlPatientRepository(_Rows[Patient]):
         stmt = select(func.count()).select_from(t.patients).where(t.patients.c.practice_id == practice_id)
         return int(self._conn.execute(stmt).scalar_one())
 
+    def accounts_in_use(self, practice_id: str, account_numbers: Sequence[str]) -> set[str]:
+        """Which of these (normalized) account numbers a patient of the practice already has."""
+        c = t.patients.c
+        keys = list(dict.fromkeys(account_numbers))
+        found: set[str] = set()
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._conn.execute(
+                select(c.account_number).where(
+                    c.practice_id == practice_id, c.account_number.in_(keys[start : start + _CHUNK])
+                )
+            )
+            found.update(r.account_number for r in rows)
+        return found
+
+
+_COVERAGES_OF = _of_practice(t.coverages, "patient_id").order_by(t.coverages.c.effective_from, t.coverages.c.id)
+
 
 class SqlCoverageRepository(_Rows[Coverage]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, t.coverages, m.coverage_values, m.coverage_of, "coverage")
 
     def for_patient(self, practice_id: str, patient_id: str) -> Sequence[Coverage]:
-        c = t.coverages.c
-        rows = self._conn.execute(
-            select(t.coverages)
-            .where(c.practice_id == practice_id, c.patient_id == patient_id)
-            .order_by(c.effective_from, c.id)
-        )
+        rows = self._conn.execute(_COVERAGES_OF, {"k_practice": practice_id, "k_value": patient_id})
         return [m.coverage_of(r) for r in rows]
+
+    def for_patients(self, practice_id: str, patient_ids: Sequence[str]) -> dict[str, list[Coverage]]:
+        """The coverages of many patients at once (each patient's in ``for_patient`` order)."""
+        c = t.coverages.c
+        found: dict[str, list[Coverage]] = defaultdict(list)
+        keys = list(dict.fromkeys(patient_ids))
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._conn.execute(
+                select(t.coverages)
+                .where(c.practice_id == practice_id, c.patient_id.in_(keys[start : start + _CHUNK]))
+                .order_by(c.patient_id, c.effective_from, c.id)
+            )
+            for r in rows:
+                found[r.patient_id].append(m.coverage_of(r))
+        return found
+
+
+def _encounter_values(e: Encounter) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "practice_id": e.practice_id,
+        "patient_id": e.patient_id,
+        "date_of_service": e.date_of_service,
+        "place_of_service": e.place_of_service,
+        "rendering_provider_id": e.rendering_provider_id,
+        "referring_provider_id": e.referring_provider_id,
+        "facility_id": e.facility_id,
+        "total_charge_cents": e.total_charge_cents,
+        "created_at": e.created_at,
+        "kind": e.kind.value,
+        "institutional": m.institutional_json(e.institutional),
+    }
+
+
+def _diagnosis_rows(e: Encounter) -> list[dict[str, Any]]:
+    return [
+        {"practice_id": e.practice_id, "encounter_id": e.id, "position": i, "code": code}
+        for i, code in enumerate(e.diagnoses, 1)
+    ]
+
+
+def _encounter_line_rows(e: Encounter) -> list[dict[str, Any]]:
+    return [
+        {
+            "practice_id": e.practice_id,
+            "encounter_id": e.id,
+            "line_number": line.line_number,
+            "procedure_code": line.procedure_code,
+            "modifiers": ",".join(line.modifiers),
+            "units": line.units,
+            "charge_cents": line.charge_cents,
+            "diagnosis_pointers": ",".join(str(p) for p in line.diagnosis_pointers),
+            "note": line.note,
+            "revenue_code": line.revenue_code,
+        }
+        for line in e.lines
+    ]
 
 
 class SqlEncounterRepository:
@@ -129,47 +239,15 @@ class SqlEncounterRepository:
         self._conn = conn
 
     def add(self, e: Encounter) -> None:
-        self._conn.execute(
-            insert(t.encounters).values(
-                id=e.id,
-                practice_id=e.practice_id,
-                patient_id=e.patient_id,
-                date_of_service=e.date_of_service,
-                place_of_service=e.place_of_service,
-                rendering_provider_id=e.rendering_provider_id,
-                referring_provider_id=e.referring_provider_id,
-                facility_id=e.facility_id,
-                total_charge_cents=e.total_charge_cents,
-                created_at=e.created_at,
-                kind=e.kind.value,
-                institutional=m.institutional_json(e.institutional),
-            )
-        )
-        self._conn.execute(
-            insert(t.encounter_diagnoses),
-            [
-                {"practice_id": e.practice_id, "encounter_id": e.id, "position": i, "code": code}
-                for i, code in enumerate(e.diagnoses, 1)
-            ],
-        )
-        self._conn.execute(
-            insert(t.encounter_lines),
-            [
-                {
-                    "practice_id": e.practice_id,
-                    "encounter_id": e.id,
-                    "line_number": line.line_number,
-                    "procedure_code": line.procedure_code,
-                    "modifiers": ",".join(line.modifiers),
-                    "units": line.units,
-                    "charge_cents": line.charge_cents,
-                    "diagnosis_pointers": ",".join(str(p) for p in line.diagnosis_pointers),
-                    "note": line.note,
-                    "revenue_code": line.revenue_code,
-                }
-                for line in e.lines
-            ],
-        )
+        self._conn.execute(_insert(t.encounters), _encounter_values(e))
+        self._conn.execute(_insert(t.encounter_diagnoses), _diagnosis_rows(e))
+        self._conn.execute(_insert(t.encounter_lines), _encounter_line_rows(e))
+
+    def add_many(self, encounters: Sequence[Encounter]) -> None:
+        """Many new encounters with their diagnoses and lines, each table written in one go."""
+        insert_rows(self._conn, t.encounters, [_encounter_values(e) for e in encounters])
+        insert_rows(self._conn, t.encounter_diagnoses, [row for e in encounters for row in _diagnosis_rows(e)])
+        insert_rows(self._conn, t.encounter_lines, [row for e in encounters for row in _encounter_line_rows(e)])
 
     def _load(self, practice_id: str, rows: Sequence[Row[Any]]) -> list[Encounter]:
         if not rows:
@@ -234,6 +312,32 @@ class SqlEncounterRepository:
         ).all()
         return self._load(practice_id, rows)
 
+    def get_many(self, practice_id: str, encounter_ids: Sequence[str]) -> dict[str, Encounter]:
+        c = t.encounters.c
+        keys = list(dict.fromkeys(encounter_ids))
+        found: dict[str, Encounter] = {}
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._conn.execute(
+                select(t.encounters).where(c.practice_id == practice_id, c.id.in_(keys[start : start + _CHUNK]))
+            ).all()
+            found.update((e.id, e) for e in self._load(practice_id, rows))
+        return found
+
+    def for_patients(self, practice_id: str, patient_ids: Sequence[str]) -> dict[str, list[Encounter]]:
+        """The encounters of many patients (each patient's in ``for_patient`` order), read by the hundred."""
+        c = t.encounters.c
+        found: dict[str, list[Encounter]] = defaultdict(list)
+        keys = list(dict.fromkeys(patient_ids))
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._conn.execute(
+                select(t.encounters)
+                .where(c.practice_id == practice_id, c.patient_id.in_(keys[start : start + _CHUNK]))
+                .order_by(c.date_of_service.desc(), c.created_at.desc())
+            ).all()
+            for encounter in self._load(practice_id, rows):
+                found[encounter.patient_id].append(encounter)
+        return found
+
     def recent(self, practice_id: str, limit: int) -> Sequence[Encounter]:
         c = t.encounters.c
         rows = self._conn.execute(
@@ -252,6 +356,17 @@ class SqlEncounterRepository:
     def count(self, practice_id: str) -> int:
         stmt = select(func.count()).select_from(t.encounters).where(t.encounters.c.practice_id == practice_id)
         return int(self._conn.execute(stmt).scalar_one())
+
+
+_FEE_SCHEDULES = (
+    select(t.fee_schedules)
+    .where(t.fee_schedules.c.practice_id == bindparam("k_practice"))
+    .order_by(t.fee_schedules.c.effective_from, t.fee_schedules.c.name)
+)
+_FEE_ENTRIES = select(t.fee_schedule_entries).where(
+    t.fee_schedule_entries.c.practice_id == bindparam("k_practice"),
+    t.fee_schedule_entries.c.fee_schedule_id.in_(bindparam("k_ids", expanding=True)),
+)
 
 
 class SqlFeeScheduleRepository:
@@ -289,10 +404,7 @@ class SqlFeeScheduleRepository:
         entries: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
         ids = [r.id for r in rows]
         if ids:
-            e = t.fee_schedule_entries.c
-            for r in self._conn.execute(
-                select(t.fee_schedule_entries).where(e.practice_id == practice_id, e.fee_schedule_id.in_(ids))
-            ):
+            for r in self._conn.execute(_FEE_ENTRIES, {"k_practice": practice_id, "k_ids": ids}):
                 entries[r.fee_schedule_id][(r.procedure_code, r.modifier)] = r.charge_cents
         return [
             FeeSchedule(
@@ -318,10 +430,7 @@ class SqlFeeScheduleRepository:
         return self._load(practice_id, rows)[0]
 
     def list(self, practice_id: str) -> Sequence[FeeSchedule]:
-        c = t.fee_schedules.c
-        rows = self._conn.execute(
-            select(t.fee_schedules).where(c.practice_id == practice_id).order_by(c.effective_from, c.name)
-        ).all()
+        rows = self._conn.execute(_FEE_SCHEDULES, {"k_practice": practice_id}).all()
         return self._load(practice_id, rows)
 
 
@@ -387,7 +496,11 @@ class SqlAuditLog:
         self._conn = conn
 
     def append(self, event: AuditEvent) -> None:
-        self._conn.execute(insert(t.audit_events).values(m.audit_values(event)))
+        self._conn.execute(_insert(t.audit_events), m.audit_values(event))
+
+    def append_many(self, events: Sequence[AuditEvent]) -> None:
+        """Many rows in one go (a step that moves thousands of claims writes an audit row for each)."""
+        insert_rows(self._conn, t.audit_events, [m.audit_values(e) for e in events])
 
     def count(self, practice_id: str, *, entity_type: str, entity_id: str, action: AuditAction, since: datetime) -> int:
         c = t.audit_events.c

@@ -8,8 +8,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, union, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from medbill.adapters.db import tables as t
+from medbill.adapters.db.bulk import insert_rows
 from medbill.domain.errors import NotFound
 from medbill.services.ports import StatementHold, StatementRecord, StatementRunRecord
 
@@ -50,6 +53,21 @@ def _statement_of(r: Row[Any]) -> StatementRecord:
     )
 
 
+def _statement_values(statement: StatementRecord) -> dict[str, Any]:
+    return {
+        "id": statement.id,
+        "practice_id": statement.practice_id,
+        "run_id": statement.run_id,
+        "guarantor_key": statement.guarantor_key,
+        "patient_ids": ",".join(statement.patient_ids),
+        "statement_number": statement.statement_number,
+        "statement_date": statement.statement_date,
+        "due_date": statement.due_date,
+        "amount_due_cents": statement.amount_due_cents,
+        "message": statement.message,
+    }
+
+
 class SqlStatementRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -83,24 +101,32 @@ class SqlStatementRepository:
             raise NotFound("no statement run with that id in this practice")
         return _run_of(row)
 
-    def add(self, statement: StatementRecord, pdf: bytes) -> None:
-        self._conn.execute(
-            insert(t.statements).values(
-                id=statement.id,
-                practice_id=statement.practice_id,
-                run_id=statement.run_id,
-                guarantor_key=statement.guarantor_key,
-                patient_ids=",".join(statement.patient_ids),
-                statement_number=statement.statement_number,
-                statement_date=statement.statement_date,
-                due_date=statement.due_date,
-                amount_due_cents=statement.amount_due_cents,
-                message=statement.message,
-            )
+    def add(self, statement: StatementRecord, pdf: bytes | None) -> None:
+        self.add_many([(statement, pdf)])
+
+    def add_many(self, statements: Sequence[tuple[StatementRecord, bytes | None]]) -> None:
+        """A run's statements (and the PDFs rendered with them) in one go."""
+        insert_rows(self._conn, t.statements, [_statement_values(statement) for statement, _ in statements])
+        insert_rows(
+            self._conn,
+            t.statement_documents,
+            [
+                {"statement_id": statement.id, "practice_id": statement.practice_id, "pdf": pdf}
+                for statement, pdf in statements
+                if pdf is not None
+            ],
         )
-        self._conn.execute(
-            insert(t.statement_documents).values(statement_id=statement.id, practice_id=statement.practice_id, pdf=pdf)
-        )
+
+    def keep_pdf(self, practice_id: str, statement_id: str, pdf: bytes) -> bytes:
+        """Keep the statement's PDF unless one is kept already (two first reads at once): the kept one."""
+        values = {"statement_id": statement_id, "practice_id": practice_id, "pdf": pdf}
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(pg_insert(t.statement_documents).values(values).on_conflict_do_nothing())
+        else:
+            self._conn.execute(sqlite_insert(t.statement_documents).values(values).on_conflict_do_nothing())
+        kept = self.pdf(practice_id, statement_id)
+        assert kept is not None
+        return kept
 
     def runs(self, practice_id: str, *, limit: int = 50) -> Sequence[StatementRunRecord]:
         rows = self._conn.execute(
@@ -119,13 +145,11 @@ class SqlStatementRepository:
             raise NotFound("no statement with that id in this practice")
         return _statement_of(row)
 
-    def pdf(self, practice_id: str, statement_id: str) -> bytes:
+    def pdf(self, practice_id: str, statement_id: str) -> bytes | None:
         value = self._conn.execute(
             select(_DOC.pdf).where(_DOC.practice_id == practice_id, _DOC.statement_id == statement_id)
         ).scalar_one_or_none()
-        if value is None:
-            raise NotFound("no statement with that id in this practice")
-        return bytes(value)
+        return None if value is None else bytes(value)
 
     def list(
         self, practice_id: str, *, patient_id: str | None = None, run_id: str | None = None, limit: int = 200
@@ -169,6 +193,23 @@ class SqlStatementRepository:
                 ).scalar_one()
             )
         return total
+
+    def credits_by_patient(self, practice_id: str, patient_ids: Sequence[str]) -> dict[str, int]:
+        """Unapplied patient payments of each patient that has any."""
+        found: dict[str, int] = {}
+        keys = list(dict.fromkeys(patient_ids))
+        for start in range(0, len(keys), _CHUNK):
+            rows = self._conn.execute(
+                select(_PAY.patient_id, func.sum(_PAY.unapplied_cents))
+                .where(
+                    _PAY.practice_id == practice_id,
+                    _PAY.patient_id.in_(keys[start : start + _CHUNK]),
+                    _PAY.kind == "payment",
+                )
+                .group_by(_PAY.patient_id)
+            )
+            found.update({patient_id: int(cents or 0) for patient_id, cents in rows})
+        return found
 
     def holds(self, practice_id: str) -> dict[str, StatementHold]:
         rows = self._conn.execute(select(t.statement_holds).where(_HOLD.practice_id == practice_id))

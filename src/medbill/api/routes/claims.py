@@ -284,7 +284,7 @@ def claim_counts(deps: DepsDep, actor: ActorDep) -> list[ClaimCountOut]:
 @router.get("/claims/{claim_id}", response_model=ClaimOut)
 def get_claim(claim_id: str, deps: DepsDep, actor: ActorDep) -> ClaimOut:
     """A claim with its lines, latest findings, history and snapshots; ``claim_id`` may also be the CLM01."""
-    return ClaimOut.detail(claims.get_claim(deps, actor, claims.claim_id_for(deps, actor, claim_id)))
+    return ClaimOut.detail(claims.get_claim(deps, actor, claim_id))
 
 
 _PDF_RESPONSES: dict[int | str, dict[str, Any]] = {

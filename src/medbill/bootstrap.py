@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Engine
@@ -16,9 +16,12 @@ from medbill.adapters.db.engine import make_engine
 from medbill.adapters.db.uow import SqlUnitOfWorkFactory
 from medbill.adapters.passwords import Argon2PasswordHasher
 from medbill.services.base import Deps, SystemClock
+from medbill.services.job_ports import Dispatcher
 from medbill.services.ports import Clearinghouse, Clock
 
 if TYPE_CHECKING:
+    from celery import Celery
+
     from medbill.adapters.clearinghouse.sandbox.sftp_mailbox import SandboxOverSftp
 
 DEFAULT_DATABASE_URL = "sqlite:///./medbill.db"
@@ -50,6 +53,8 @@ class Settings(BaseSettings):
     clock_at: datetime | None = None  # run as of this moment (tests, demos, replaying a day); None: the real clock
     underpayment_tolerance_cents: int = 100  # a paid line this far below the contracted amount is not queued
     kpi_targets: str = ""  # the practice's own KPI targets, e.g. "clean_claim_rate=0.97,days_in_ar=35"
+    broker_url: str = ""  # Celery broker (amqp://guest:guest@127.0.0.1:5672//, redis://…); empty: jobs run in-process
+    queue_name: str = "medbill"  # the broker queue the workers of this installation take chunks from
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +63,12 @@ class Container:
     engine: Engine
     deps: Deps
     secret_key: str
+    shared: dict[str, Any] = field(default_factory=dict)  # built once on first use: the job dispatcher
 
     def close(self) -> None:
+        closing = self.shared.pop("dispatcher", None)
+        if closing is not None and hasattr(closing, "close"):
+            closing.close()
         self.engine.dispose()
 
 
@@ -142,3 +151,39 @@ def clearinghouse(container: Container, name: str | None = None) -> Clearinghous
         known = ", ".join(sorted([*configs, "sandbox"]))
         raise ValidationError(f"no clearinghouse connection called {name!r} (known: {known})", field="mailbox")
     return build_clearinghouse(configs[name])
+
+
+class ContainerResources:
+    """What a job's chunks need beyond the database, built from the container (clearinghouse connections)."""
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def clearinghouse(self, name: str | None) -> Clearinghouse:
+        return clearinghouse(self._container, name)
+
+
+def celery_app(container: Container) -> Celery:
+    """The Celery application for ``MEDBILL_BROKER_URL`` (tasks are registered on it by ``medbill.jobs``)."""
+    from medbill.adapters.queue.celery import make_celery
+    from medbill.domain.errors import ValidationError
+
+    if not container.settings.broker_url:
+        raise ValidationError("set MEDBILL_BROKER_URL to the broker the workers use", field="broker_url")
+    return make_celery(container.settings.broker_url, queue=container.settings.queue_name)
+
+
+def dispatcher(container: Container) -> Dispatcher:
+    """Celery when a broker is configured, else the chunks run in the calling process."""
+    from medbill.services.jobs import InProcessDispatcher
+
+    found: Dispatcher | None = container.shared.get("dispatcher")
+    if found is None:
+        if container.settings.broker_url:
+            from medbill.adapters.queue.celery import CeleryDispatcher
+
+            found = CeleryDispatcher(celery_app(container))  # one broker connection pool per process
+        else:
+            found = InProcessDispatcher(container.deps, ContainerResources(container))
+        container.shared["dispatcher"] = found
+    return found

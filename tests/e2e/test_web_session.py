@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Route
 
 from medbill.server import create_app
-from medbill.services import encounters, patients, statements
+from medbill.services import encounters, jobs, patients, statements
 from medbill.services.ports import PatientQuery
 from medbill.web import ROUTERS
 from medbill.web.context import WebRoute
@@ -138,7 +138,9 @@ def _state(p: Practice) -> tuple[object, ...]:
         queues = uow.work_items.counts(actor.practice_id)
     runs = len(statements.list_runs(deps, actor))
     holds = len(statements.list_holds(deps, actor))
-    return len(found), covers, len(encounters.list_encounters(deps, actor, limit=500)), money, queues, runs, holds
+    started = len(jobs.list_jobs(deps, actor, limit=500))
+    visits = len(encounters.list_encounters(deps, actor, limit=500))
+    return len(found), covers, visits, money, queues, runs, holds, started
 
 
 def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
@@ -191,6 +193,8 @@ def _forms(p: Practice, patient_id: str) -> dict[str, dict[str, str]]:
         "/appeals/{appeal_id}/outcome": {"outcome": "won", "answered_on": "2026-11-26", "note": ""},
         "/appeals/{appeal_id}/revise": {"argument": "Please pay.", "attachments": ""},
         "/claims/{claim_id}/write-off": {"reason": "courtesy", "note": "x"},
+        "/jobs": {"kind": "report", "from": "2026-11-01", "to": "2026-11-26"},
+        "/jobs/{job_id}/resume": {},
     }
 
 
@@ -228,6 +232,8 @@ def test_every_web_form_post_is_covered_by_the_csrf_test(web_practice: Practice)
         "/appeals/{appeal_id}/outcome",
         "/appeals/{appeal_id}/revise",
         "/claims/{claim_id}/write-off",
+        "/jobs",
+        "/jobs/{job_id}/resume",
     ],
 )
 def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: Web, path: str, token: str) -> None:
@@ -236,7 +242,7 @@ def test_a_form_post_without_its_csrf_token_is_refused_and_changes_nothing(web: 
     data = _forms(web.practice, patient_id)[path]
     if token:
         data = {**data, "csrf_token": token}
-    url = path.format(patient_id=patient_id, queue="denial", item_id="x", claim_id="x", appeal_id="x")
+    url = path.format(patient_id=patient_id, queue="denial", item_id="x", claim_id="x", appeal_id="x", job_id="x")
     refused = web.client.post(url, data=data, follow_redirects=False)
     assert refused.status_code == 403
     assert "Nothing was saved" in refused.text

@@ -8,6 +8,7 @@ from medbill.cli import admin, appointments, claims, codes, deposits, era, estim
 from medbill.cli import appeals as appeals_cli
 from medbill.cli import clearinghouse as clearinghouse_cli
 from medbill.cli import eligibility as eligibility_cli
+from medbill.cli import jobs as jobs_cli
 from medbill.cli import reports as reports_cli
 from medbill.cli import statements as statements_cli
 
@@ -39,3 +40,5 @@ app.command("scrub")(scrub.scrub)
 app.command("estimate")(estimate.estimate)
 app.add_typer(eligibility_cli.app, name="eligibility")
 app.command("estimate-accuracy")(estimate.accuracy)
+app.add_typer(jobs_cli.app, name="jobs")
+app.command("worker")(jobs_cli.worker)

@@ -23,19 +23,21 @@ from medbill.domain.acknowledgements import (
 )
 from medbill.domain.audit import AuditAction
 from medbill.domain.claim_records import BatchStatus, ClaimBatchRecord, ClaimRecord
-from medbill.domain.claim_states import ClaimEvent, ClaimStatus, allowed_events
-from medbill.domain.errors import FormatError, MedbillError
+from medbill.domain.claim_states import ClaimEvent, ClaimStatus, ClaimTransition, allowed_events, next_status
+from medbill.domain.errors import ClearinghouseError, FormatError, MedbillError
 from medbill.domain.money import cents_to_str
 from medbill.domain.remittance import Remittance
 from medbill.domain.users import Actor, Permission
 from medbill.formats import x12
 from medbill.services import clearinghouse as mailbox
-from medbill.services.base import Deps, record_audit
+from medbill.services.base import Deps, audit_event, record_audit
 from medbill.services.batches import ENTITY as BATCH  # a batch's TA1 and 999 verdicts are audit rows on it
+from medbill.services.claims import ENTITY as CLAIM
 from medbill.services.claims import store_transition
-from medbill.services.ports import ClaimQuery, Clearinghouse, UnitOfWork
+from medbill.services.ports import ClaimQuery, ClaimState, Clearinghouse, ClearinghouseFile, FileStatus, UnitOfWork
 from medbill.services.posting import DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS, ImportReport, import_remittance
 from medbill.services.rejections import close_resubmitted, queue_rejection
+from medbill.services.retry import SEND_RETRY, RetryPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,30 +57,157 @@ class Ingested:
     problems: list[str] = field(default_factory=list)  # files that could not be read, with the reason
     remittances: list[ImportReport] = field(default_factory=list)  # what each 835 file posted
     rejections_queued: int = 0  # claims put on the rejection queue
+    remittance_files: list[str] = field(default_factory=list)  # archived 835s left for their own posting
 
 
-def send_batches(deps: Deps, actor: Actor, clearinghouse: Clearinghouse) -> list[SentBatch]:
-    """Send every built batch not yet sent; its claims move queued → submitted once the file is delivered."""
+@dataclass(frozen=True, slots=True)
+class UnsentBatch:
+    """A built batch that did not go: it stays queued (built) for the next send. ``code`` is the last error's."""
+
+    batch_id: str
+    file_name: str
+    code: str
+    reason: str
+    attempts: int  # 0: not tried, because the mailbox had failed for an earlier batch
+
+
+class BatchesNotSent(ClearinghouseError):
+    """Some built batches could not be sent (after the retries their errors allow); they stay queued for a later
+    send. ``sent`` are those that went in the same call. The code is that of the first batch's error."""
+
+    def __init__(self, sent: list[SentBatch], unsent: list[UnsentBatch]) -> None:
+        first = unsent[0]
+        names = ", ".join(u.file_name for u in unsent[:5]) + (" …" if len(unsent) > 5 else "")
+        super().__init__(
+            f"{len(unsent)} of {len(sent) + len(unsent)} batches were not sent and stay queued ({names}): "
+            f"{first.reason}",
+            code=first.code,
+        )
+        self.sent = sent
+        self.unsent = unsent
+
+
+# A failure that says nothing about the mailbox itself (this file's name or bytes): the next batches are still tried.
+_FILE_ONLY_CODES = frozenset({"clearinghouse_conflict", "conflict", "invalid_input", "invalid_transition"})
+
+
+def send_batches(
+    deps: Deps, actor: Actor, clearinghouse: Clearinghouse, *, retry: RetryPolicy = SEND_RETRY
+) -> list[SentBatch]:
+    """Send every built batch not yet sent; its claims move queued → submitted once the file is delivered.
+
+    A transient failure (unreachable, refused, dropped, timed out) is retried as ``retry`` says; a permanent one
+    (host key, credentials, a conflicting file) is not. Every failed attempt is an audit row on the batch, and a
+    batch not sent stays built, its claims queued. Once a batch fails for a reason other than its own file, the
+    batches after it are not tried. Raises ``BatchesNotSent`` (with what was sent) when any batch did not go.
+    """
     actor.require(Permission.CLAIMS_SUBMIT)
     with deps.uow() as uow:
         waiting = [b for b in uow.claim_batches.list(actor.practice_id, limit=10_000) if b.status is BatchStatus.BUILT]
         contents = {b.id: uow.claim_batches.content(actor.practice_id, b.id) for b in waiting}
     sent: list[SentBatch] = []
+    unsent: list[UnsentBatch] = []
+    mailbox_failed: UnsentBatch | None = None
     for batch in sorted(waiting, key=lambda b: b.created_at):
-        file = mailbox.send_file(deps, actor, clearinghouse, batch.file_name, contents[batch.id], kind=batch.kind.value)
-        with deps.uow() as uow:
-            uow.claim_batches.mark_sent(actor.practice_id, batch.id, file.id)
-            claims = [c for c in _claims(uow, actor, (ClaimStatus.QUEUED,)) if c.batch_id == batch.id]
-            for claim in claims:
-                _move(uow, deps, actor, claim, ClaimEvent.SUBMIT, f"sent in {batch.file_name} to {clearinghouse.name}")
-            close_resubmitted(uow, deps, actor, [c.id for c in claims])  # a rejected claim fixed and sent again
-            uow.commit()
-        sent.append(SentBatch(batch.id, batch.file_name, len(claims)))
+        if mailbox_failed is not None:
+            why = f"not tried after {mailbox_failed.file_name} failed: {mailbox_failed.reason}"
+            unsent.append(UnsentBatch(batch.id, batch.file_name, mailbox_failed.code, why[:500], 0))
+            continue
+        attempts: list[int] = []
+        try:
+            sent.append(_send_batch(deps, actor, clearinghouse, batch, contents[batch.id], retry, attempts))
+        except MedbillError as exc:
+            failed = UnsentBatch(batch.id, batch.file_name, exc.code, exc.message, len(attempts))
+            unsent.append(failed)
+            if exc.code not in _FILE_ONLY_CODES:
+                mailbox_failed = failed
+    if unsent:
+        raise BatchesNotSent(sent, unsent)
     return sent
 
 
-def _claims(uow: UnitOfWork, actor: Actor, statuses: tuple[ClaimStatus, ...]) -> Sequence[ClaimRecord]:
-    return uow.claims.find(actor.practice_id, ClaimQuery(statuses=statuses, limit=100_000))
+def _send_batch(
+    deps: Deps,
+    actor: Actor,
+    clearinghouse: Clearinghouse,
+    batch: ClaimBatchRecord,
+    content: bytes,
+    retry: RetryPolicy,
+    attempts: list[int],
+) -> SentBatch:
+    """One batch, tried as ``retry`` allows; marked sent and its claims submitted in the transaction that archives
+    the file as sent (a resumed send of a batch delivered before is not uploaded again)."""
+    moved: list[int] = []
+
+    def deliver(uow: UnitOfWork, file: ClearinghouseFile) -> None:
+        uow.claim_batches.mark_sent(actor.practice_id, batch.id, file.id)
+        # the batch's queued claims, read without their documents and moved in bulk
+        claims = uow.claims.states(
+            actor.practice_id, ClaimQuery(statuses=(ClaimStatus.QUEUED,), batch_id=batch.id, limit=1_000_000)
+        )
+        reason = f"sent in {batch.file_name} to {clearinghouse.name}"
+        _move_states(uow, deps, actor, [(claim, ClaimEvent.SUBMIT, reason, None) for claim in claims])
+        close_resubmitted(uow, deps, actor, [c.claim_id for c in claims])  # a rejected claim fixed and sent again
+        moved.append(len(claims))
+
+    def attempt() -> SentBatch:
+        attempts.append(len(attempts) + 1)
+        mailbox.send_file(
+            deps, actor, clearinghouse, batch.file_name, content, kind=batch.kind.value, resume=True, then=deliver
+        )
+        return SentBatch(batch.id, batch.file_name, moved[-1])
+
+    def failed(number: int, exc: MedbillError, wait: float | None) -> None:
+        after = f"retrying in {wait:g} s" if wait is not None else "stays queued"
+        detail = f"send attempt {number} of {retry.attempts} to {clearinghouse.name} failed ({exc.code}); {after}"
+        with deps.uow() as uow:
+            record_audit(uow, deps, actor, AuditAction.UPDATE, BATCH, batch.id, detail)
+            uow.commit()
+
+    return retry.run(attempt, on_failure=failed)
+
+
+def _move_states(
+    uow: UnitOfWork,
+    deps: Deps,
+    actor: Actor,
+    moves: Sequence[tuple[ClaimState, ClaimEvent, str, str | None]],
+) -> list[ClaimTransition]:
+    """Many claims moved at once, read without their documents: each (claim, event, reason, payer claim number or
+    None to keep it) as ``_move`` would move it (status, claim event, audit row), written in bulk."""
+    at = deps.clock.now()
+    transitions = [
+        (
+            ClaimTransition(
+                claim_id=claim.claim_id,
+                event=event,
+                from_status=claim.status,
+                to_status=next_status(claim.status, event),
+                at=at,
+                actor=actor.username,
+                reason=reason[:200],
+            ),
+            number or claim.payer_claim_number,
+        )
+        for claim, event, reason, number in moves
+    ]
+    if not transitions:
+        return []
+    uow.posting.move(actor.practice_id, transitions)
+    uow.audit.append_many(
+        [
+            audit_event(
+                deps,
+                actor,
+                AuditAction.UPDATE,
+                CLAIM,
+                tr.claim_id,
+                f"{tr.event.value}: {tr.from_status.value} -> {tr.to_status.value}",
+            )
+            for tr, _ in transitions
+        ]
+    )
+    return [tr for tr, _ in transitions]
 
 
 def _move(
@@ -97,35 +226,61 @@ def ingest_answers(
     clearinghouse: Clearinghouse,
     *,
     tolerance_cents: int = DEFAULT_UNDERPAYMENT_TOLERANCE_CENTS,
+    post_835s: bool = True,
 ) -> Ingested:
-    """Poll the mailbox; every new TA1, 999, 277CA and 277 moves the claims it names, every 835 is posted."""
+    """Poll the mailbox, then take in every archived file not taken in yet (those just fetched, and any a crashed
+    run fetched but did not finish): every TA1, 999, 277CA and 277 moves the claims it names, every 835 is posted.
+    Without ``post_835s`` the 835 files are left waiting, listed in ``remittance_files`` for their own posting (a
+    job posts each file in a chunk of its own, on any worker).
+
+    A file's acknowledgements are applied in one transaction that also marks the file processed, so a retry never
+    applies them twice; an 835 is posted by ``import_remittance`` (idempotent by its key) before the file is marked."""
     report = Ingested()
-    for archived in mailbox.poll(deps, actor, clearinghouse):
-        try:
-            transactions = x12.read(archived.content)
-        except FormatError as exc:
-            report.problems.append(f"{archived.file.remote_name}: {exc.message}")
+    mailbox.poll(deps, actor, clearinghouse)
+    with deps.uow() as uow:
+        waiting = uow.clearinghouse_files.unprocessed(actor.practice_id, clearinghouse.name)
+    for file in waiting:
+        if not post_835s and file.x12_kind == "835":
+            report.remittance_files.append(file.id)
             continue
-        name = archived.file.remote_name
+        with deps.uow() as uow:
+            content = uow.clearinghouse_files.content(actor.practice_id, file.id)
+        _ingest_file(deps, actor, file, content, report, tolerance_cents)
+    return report
+
+
+def _ingest_file(
+    deps: Deps, actor: Actor, file: ClearinghouseFile, content: bytes, report: Ingested, tolerance_cents: int
+) -> None:
+    name = file.remote_name
+    try:
+        transactions = x12.read(content)
+    except FormatError as exc:
+        report.problems.append(f"{name}: {exc.message}")
+        transactions = []
+    with deps.uow() as uow:
         for transaction in transactions:
             kind = transaction.type.value
             report.files[kind] = report.files.get(kind, 0) + 1
             document = transaction.document
             if isinstance(document, FunctionalAcknowledgement | ClaimAcknowledgement | InterchangeAcknowledgement):
-                with deps.uow() as uow:
-                    answer = _Answer(uow, deps, actor, report, name, transaction)
-                    if isinstance(document, InterchangeAcknowledgement):
-                        _apply_ta1(answer, document)
-                    elif isinstance(document, FunctionalAcknowledgement):
-                        _apply_999(answer, document)
-                    elif transaction.type is x12.TransactionType.CLAIM_STATUS_RESPONSE:
-                        _apply_277(answer, document)
-                    else:
-                        _apply_277ca(answer, document)
-                    uow.commit()
-        if any(isinstance(tr.document, Remittance) for tr in transactions):
-            _post_835(deps, actor, archived.content, archived.file.remote_name, report, tolerance_cents)
-    return report
+                answer = _Answer(uow, deps, actor, report, name, transaction)
+                if isinstance(document, InterchangeAcknowledgement):
+                    _apply_ta1(answer, document)
+                elif isinstance(document, FunctionalAcknowledgement):
+                    _apply_999(answer, document)
+                elif transaction.type is x12.TransactionType.CLAIM_STATUS_RESPONSE:
+                    _apply_277(answer, document)
+                else:
+                    _apply_277ca(answer, document)
+        if not any(isinstance(tr.document, Remittance) for tr in transactions):
+            uow.clearinghouse_files.set_status(actor.practice_id, file.id, FileStatus.PROCESSED)
+        uow.commit()
+    if any(isinstance(tr.document, Remittance) for tr in transactions):
+        _post_835(deps, actor, content, name, report, tolerance_cents)
+        with deps.uow() as uow:
+            uow.clearinghouse_files.set_status(actor.practice_id, file.id, FileStatus.PROCESSED)
+            uow.commit()
 
 
 def _post_835(deps: Deps, actor: Actor, content: bytes, name: str, report: Ingested, tolerance_cents: int) -> None:
@@ -189,9 +344,10 @@ def _sent_batches(answer: _Answer, matches: Callable[[ClaimBatchRecord], bool]) 
     return found
 
 
-def _batch_claims(answer: _Answer, batch: ClaimBatchRecord) -> list[ClaimRecord]:
+def _batch_claims(answer: _Answer, batch: ClaimBatchRecord) -> Sequence[ClaimRecord]:
     statuses = (ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED)
-    return [c for c in _claims(answer.uow, answer.actor, statuses) if c.batch_id == batch.id]
+    query = ClaimQuery(statuses=statuses, batch_id=batch.id, limit=1_000_000)
+    return answer.uow.claims.find(answer.actor.practice_id, query)
 
 
 def _same_number(text: str, number: int) -> bool:
@@ -239,17 +395,38 @@ def _status_words(statuses: Sequence[StatusInfo]) -> str:
 
 
 def _apply_277ca(answer: _Answer, ack: ClaimAcknowledgement) -> None:
+    """The claims it names are read in one go without their documents; acceptances are written in bulk, in order
+    with the rejections (the acceptances so far are written before each rejection, which reads its claim whole and
+    writes at once with its work item)."""
+    pid = answer.actor.practice_id
+    known = answer.uow.claims.states_by_control_numbers(pid, [status.claim_id for status in ack.claims])
+    accepted: list[tuple[ClaimState, ClaimEvent, str, str | None]] = []
+
+    def write_accepted() -> None:
+        _move_states(answer.uow, answer.deps, answer.actor, accepted)
+        for _ in accepted:
+            _count(answer.report, ClaimEvent.ACCEPT)
+        accepted.clear()
+
     for status in ack.claims:
-        claim = answer.uow.claims.by_control_number(answer.actor.practice_id, status.claim_id)
+        claim = known.get(status.claim_id)
         if claim is None:
             answer.report.unmatched.append(status.claim_id)
             continue
         reason = _status_words(status.statuses[:1])
         if not status.accepted:
-            answer.reject(claim, "277CA", _status_words(status.statuses))
+            write_accepted()
+            answer.reject(answer.uow.claims.get(pid, claim.claim_id), "277CA", _status_words(status.statuses))
+            known[status.claim_id] = answer.uow.claims.states_by_control_numbers(pid, [status.claim_id])[
+                status.claim_id
+            ]
         elif ClaimEvent.ACCEPT in allowed_events(claim.status):
             number = status.payer_claim_number or claim.payer_claim_number
-            answer.move(claim, ClaimEvent.ACCEPT, f"277CA {reason}", payer_claim_number=number)
+            accepted.append((claim, ClaimEvent.ACCEPT, f"277CA {reason}", number))
+            known[status.claim_id] = replace(
+                claim, status=next_status(claim.status, ClaimEvent.ACCEPT), payer_claim_number=number
+            )
+    write_accepted()
 
 
 def _apply_277(answer: _Answer, response: ClaimAcknowledgement) -> None:

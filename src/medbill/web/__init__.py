@@ -15,6 +15,7 @@ from medbill.web import appeals as appeal_pages
 from medbill.web import appointments, auth, codes, coding_help, encounters, home, patients, remittances, x12_view
 from medbill.web import clearinghouse as clearinghouse_pages
 from medbill.web import eligibility as eligibility_pages
+from medbill.web import jobs as job_pages
 from medbill.web import payments as payment_pages
 from medbill.web import reports as report_pages
 from medbill.web import statements as statement_pages
@@ -37,6 +38,7 @@ ROUTERS = (
     clearinghouse_pages.router,
     eligibility_pages.router,
     report_pages.router,
+    job_pages.router,
 )
 
 

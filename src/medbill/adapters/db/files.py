@@ -121,6 +121,20 @@ class SqlClearinghouseFileRepository:
             found.extend(_file_of(r) for r in rows)
         return found
 
+    def unprocessed(self, practice_id: str, mailbox: str) -> Sequence[ClearinghouseFile]:
+        c = _FILES.c
+        rows = self._conn.execute(
+            select(_FILES)
+            .where(
+                c.practice_id == practice_id,
+                c.mailbox == mailbox,
+                c.direction == FileDirection.INBOUND.value,
+                c.status == FileStatus.RECEIVED.value,
+            )
+            .order_by(c.created_at, c.remote_name, c.id)
+        )
+        return [_file_of(r) for r in rows]
+
     def list(
         self, practice_id: str, *, direction: FileDirection | None = None, limit: int = 100, offset: int = 0
     ) -> Sequence[ClearinghouseFile]:

@@ -16,6 +16,7 @@ from medbill.adapters.db.batches import SqlClaimBatchRepository, SqlControlCount
 from medbill.adapters.db.claims import SqlClaimRepository
 from medbill.adapters.db.eligibility import SqlEligibilityCheckRepository
 from medbill.adapters.db.files import SqlClearinghouseFileRepository
+from medbill.adapters.db.jobs import SqlJobRepository
 from medbill.adapters.db.ledger import SqlLedger, SqlPostingLookups, SqlRemittanceRepository, SqlWorkQueue
 from medbill.adapters.db.payments import SqlDepositRepository, SqlPatientPaymentRepository, SqlPaymentPlanRepository
 from medbill.adapters.db.reports import SqlReportQueries
@@ -33,6 +34,7 @@ from medbill.adapters.db.repositories import (
 from medbill.adapters.db.statements import SqlStatementRepository
 from medbill.domain.errors import Conflict
 from medbill.domain.parties import Facility, Payer, Provider
+from medbill.services.job_ports import JobRepository
 from medbill.services.ports import (
     AppealRepository,
     AppointmentRepository,
@@ -92,6 +94,7 @@ class SqlUnitOfWork:
     reports: ReportQueries
     appeals: AppealRepository
     collections: CollectionsRepository
+    jobs: JobRepository
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -129,6 +132,7 @@ class SqlUnitOfWork:
         self.reports = SqlReportQueries(conn)
         self.appeals = SqlAppealRepository(conn)
         self.collections = SqlCollectionsRepository(conn)
+        self.jobs = SqlJobRepository(conn)
         return self
 
     def __exit__(
@@ -146,17 +150,17 @@ class SqlUnitOfWork:
             raise Conflict("that would duplicate or orphan a record; nothing was saved") from exc
 
     def commit(self) -> None:
+        """Commit; work after it runs in a new transaction, begun by its first statement (SQLAlchemy's autobegin,
+        so on SQLite a ``BEGIN IMMEDIATE`` then): a unit of work that ends with its commit starts no second one."""
         assert self._conn is not None, "commit outside the unit of work"
         try:
             self._conn.commit()
         except IntegrityError as exc:
             raise Conflict("that would duplicate or orphan a record; nothing was saved") from exc
-        self._conn.begin()
 
     def rollback(self) -> None:
         assert self._conn is not None, "rollback outside the unit of work"
         self._conn.rollback()
-        self._conn.begin()
 
 
 class SqlUnitOfWorkFactory:

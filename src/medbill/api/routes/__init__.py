@@ -23,6 +23,7 @@ from medbill.api.routes import (
 )
 from medbill.api.routes import appeals as appeal_routes
 from medbill.api.routes import eligibility as eligibility_routes
+from medbill.api.routes import jobs as job_routes
 from medbill.api.routes import reports as report_routes
 from medbill.api.routes import statements as statement_routes
 from medbill.api.schemas import Problem
@@ -50,5 +51,6 @@ router.include_router(clearinghouse.router)
 router.include_router(eligibility_routes.router)
 router.include_router(appeal_routes.router)
 router.include_router(report_routes.router)
+router.include_router(job_routes.router)
 # Code sets hold no PHI, but the API serves only callers with a token.
 router.include_router(codes.router, dependencies=[Depends(current_actor)])

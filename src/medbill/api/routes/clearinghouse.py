@@ -73,7 +73,7 @@ class FileOut(BaseModel):
     mailbox: str
     transport: str
     direction: Literal["outbound", "inbound"]
-    status: Literal["sending", "sent", "received"]
+    status: Literal["sending", "sent", "received", "processed"]
     name: str
     kind: str | None  # 837P, 999, TA1, 277CA, 277, 276, 835 …
     sha256: str

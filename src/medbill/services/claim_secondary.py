@@ -97,7 +97,7 @@ def build_secondary_claim(
         raise ValidationError(
             "medbill bills at most three payers for a claim (primary, secondary, tertiary)", field="next_coverage"
         )
-    number = patient_control_number(uow.counters.next(pid, "claim"))
+    number = patient_control_number(uow.counters.next(pid, "claim", apart=True))
     document = document_numbered(number)
     following = _following(coverages, coverage.order, {primary.payer_id, coverage.payer_id})
     now = deps.clock.now()

@@ -258,7 +258,7 @@ def build_claims(
             found = uow.claims.by_build_keys(pid, [build_key(p.encounter.id, p.coverages[0].payer_id) for p in planned])
             made: list[tuple[ClaimRecord, str]] = []
             to_build = [p for p in planned if build_key(p.encounter.id, p.coverages[0].payer_id) not in found]
-            first = uow.counters.take(pid, "claim", len(to_build)) if to_build else 0
+            first = uow.counters.take(pid, "claim", len(to_build), apart=True) if to_build else 0
             numbers = {p.index: patient_control_number(first + i) for i, p in enumerate(to_build)}
             for p in planned:
                 before = found.get(build_key(p.encounter.id, p.coverages[0].payer_id))

@@ -465,8 +465,10 @@ class ClaimBatchRepository(Protocol):
 class ControlCounters(Protocol):
     """Persistent sequences per practice: claim numbers, and ISA13/GS06 per trading partner (never reused)."""
 
-    def next(self, practice_id: str, name: str) -> int: ...
-    def take(self, practice_id: str, name: str, count: int) -> int: ...  # ``count`` numbers: the first of them
+    def next(self, practice_id: str, name: str, *, apart: bool = False) -> int: ...
+    # ``count`` numbers: the first of them. ``apart``: taken in a transaction of their own where the database runs
+    # writers side by side (PostgreSQL), so concurrent runs do not wait on each other; a rollback leaves a gap
+    def take(self, practice_id: str, name: str, count: int, *, apart: bool = False) -> int: ...
 
 
 # --- Patient payments and refunds (with their unapplied credit), payment plans, bank deposits ------------------------

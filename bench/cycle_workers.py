@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.integration.celery_support import BROKER_URL, Workers
+from tests.integration.celery_support import BROKER_URL, Workers, drop_queue, worker_settings
 
-from medbill.bootstrap import Container, Settings, build, dispatcher
+from medbill.bootstrap import Container, build, dispatcher
 from medbill.domain.jobs import JobStatus
 from medbill.services import jobs
 
@@ -62,25 +62,7 @@ class Pool:
 
 
 def start_pool(url: str, sandbox_dir: Path, log_dir: Path, clock_at: str, count: int) -> Pool:
-    queue = f"medbill-bench-{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        database_url=url,
-        broker_url=BROKER_URL,
-        queue_name=queue,
-        sandbox_dir=sandbox_dir,
-        fast_password_hashing=True,
-        secret_key="bench",
-    )
-    env = {
-        **os.environ,
-        "MEDBILL_DATABASE_URL": url,
-        "MEDBILL_BROKER_URL": BROKER_URL,
-        "MEDBILL_QUEUE_NAME": queue,
-        "MEDBILL_SANDBOX_DIR": str(sandbox_dir),
-        "MEDBILL_CLOCK_AT": clock_at,
-        "MEDBILL_FAST_PASSWORD_HASHING": "true",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-    }
+    settings, env = worker_settings(url, BROKER_URL, f"medbill-bench-{uuid.uuid4().hex[:8]}", sandbox_dir, clock_at)
     pool = Pool(build(settings), Workers(env, log_dir), count)
     for index in range(count):
         pool.workers.start(f"w{index + 1}")
@@ -88,8 +70,6 @@ def start_pool(url: str, sandbox_dir: Path, log_dir: Path, clock_at: str, count:
 
 
 def stop_pool(pool: Pool) -> None:
-    from medbill.bootstrap import celery_app
-
     pool.sample()
     pool.workers.stop_all()
     keep = os.environ.get("MEDBILL_BENCH_LOG_DIR")  # the workers' logs, kept for reading after the run
@@ -97,10 +77,7 @@ def stop_pool(pool: Pool) -> None:
         Path(keep).mkdir(parents=True, exist_ok=True)
         for log in pool.workers.log_dir.glob("w*.log"):
             (Path(keep) / log.name).write_bytes(log.read_bytes())
-    app = celery_app(pool.container)
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(pool.container.settings.queue_name)
-    app.close()
+    drop_queue(pool.container)
     pool.container.close()
 
 

@@ -119,13 +119,11 @@ class Workers:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.log_dir.glob("*.log")))
 
 
-@contextmanager
-def celery_setup(
-    database_url: str, sandbox_dir: Path, log_dir: Path, clock_at: str, *, broker_url: str = BROKER_URL
-) -> Iterator[tuple[Container, Workers]]:
-    """A container that dispatches to Celery on a queue of its own, and the environment for its workers; the queue
-    is deleted at the end."""
-    queue = f"medbill-test-{uuid.uuid4().hex[:10]}"
+def worker_settings(
+    database_url: str, broker_url: str, queue: str, sandbox_dir: Path, clock_at: str
+) -> tuple[Settings, dict[str, str]]:
+    """The settings of a process that dispatches to a queue of its own, and the environment its workers run with
+    (the same database, broker, queue, sandbox mailbox and clock)."""
     settings = Settings(
         database_url=database_url,
         broker_url=broker_url,
@@ -144,19 +142,36 @@ def celery_setup(
         "MEDBILL_FAST_PASSWORD_HASHING": "true",
         "PYTHONPATH": str(ROOT),
     }
+    return settings, env
+
+
+@contextmanager
+def celery_setup(
+    database_url: str, sandbox_dir: Path, log_dir: Path, clock_at: str, *, broker_url: str = BROKER_URL
+) -> Iterator[tuple[Container, Workers]]:
+    """A container that dispatches to Celery on a queue of its own, and the environment for its workers; the queue
+    is deleted at the end."""
+    settings, env = worker_settings(
+        database_url, broker_url, f"medbill-test-{uuid.uuid4().hex[:10]}", sandbox_dir, clock_at
+    )
     container = build(settings)
     workers = Workers(env, log_dir)
     try:
         yield container, workers
     finally:
         workers.stop_all()
-        from medbill.bootstrap import celery_app
-
-        app = celery_app(container)
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
-        app.close()
+        drop_queue(container)
         container.close()
+
+
+def drop_queue(container: Container) -> None:
+    """Delete the container's broker queue (what a test or a bench made for itself)."""
+    from medbill.bootstrap import celery_app
+
+    app = celery_app(container)
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(container.settings.queue_name)
+    app.close()
 
 
 def wait_for(

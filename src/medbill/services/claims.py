@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from medbill.domain.audit import AuditAction, AuditEvent
+from medbill.domain.audit import AuditAction
 from medbill.domain.claim_records import ClaimRecord, ClaimSnapshot, is_patient_control_number, patient_control_number
 from medbill.domain.claim_states import ClaimStatus, ClaimTransition
 from medbill.domain.claims import Claim
@@ -22,7 +22,7 @@ from medbill.domain.fields import parse_enum
 from medbill.domain.parties import Patient
 from medbill.domain.scrub import Finding
 from medbill.domain.users import Actor, Permission
-from medbill.services.base import Deps, record_audit
+from medbill.services.base import Deps, audit_event, record_audit
 from medbill.services.claim_build import ClaimParties, billing_provider_of, encounter_claim
 from medbill.services.ports import ClaimCount, ClaimQuery, UnitOfWork
 from medbill.services.scrubbing import ClaimFacts, CoveragePeriod, ScrubContext, scrub_batch, sent_map
@@ -98,16 +98,13 @@ def store_transitions(
     uow.claims.add_transitions(actor.practice_id, [transition for _, transition in moves])
     uow.audit.append_many(
         [
-            AuditEvent(
-                practice_id=actor.practice_id,
-                at=deps.clock.now(),
-                user_id=actor.user_id or None,
-                username=actor.username,
-                action=AuditAction.UPDATE,
-                entity_type=ENTITY,
-                entity_id=claim.id,
-                source=actor.source,
-                detail=f"{tr.event.value}: {tr.from_status.value} -> {tr.to_status.value}",
+            audit_event(
+                deps,
+                actor,
+                AuditAction.UPDATE,
+                ENTITY,
+                claim.id,
+                f"{tr.event.value}: {tr.from_status.value} -> {tr.to_status.value}",
             )
             for claim, tr in moves
         ]
@@ -272,16 +269,13 @@ def build_claims(
             uow.claims.add_many(made)
             uow.audit.append_many(
                 [
-                    AuditEvent(
-                        practice_id=pid,
-                        at=deps.clock.now(),
-                        user_id=actor.user_id or None,
-                        username=actor.username,
-                        action=AuditAction.CREATE,
-                        entity_type=ENTITY,
-                        entity_id=record.id,
-                        source=actor.source,
-                        detail=f"encounter={record.encounter_id} lines={len(record.lines)}",
+                    audit_event(
+                        deps,
+                        actor,
+                        AuditAction.CREATE,
+                        ENTITY,
+                        record.id,
+                        f"encounter={record.encounter_id} lines={len(record.lines)}",
                     )
                     for record, _ in made
                 ]

@@ -49,13 +49,18 @@ def test_start_follow_show_and_a_failed_job(sqlite_container: Container, sqlite_
     assert reason.startswith(f"error: job {job_id} (batch_claims) failed: chunk 0: invalid_input (contact_phone): ")
 
     shown = json.loads(run("jobs", "show", job_id, "--json", url=sqlite_url, extra_env=CLOCK).stdout)
-    assert (shown["status"], shown["chunks_failed"], shown["items_total"], shown["items_done"]) == ("failed", 1, 1, 0)
+    assert (shown["status"], shown["chunks_failed"], shown["items_total"], shown["items_done"]) == (
+        "failed",
+        1,
+        3,
+        0,
+    )  # one payer: a chunk of its 3 claims
     [chunk] = shown["chunks"]
     assert (chunk["seq"], chunk["status"], chunk["attempts"], chunk["size"], chunk["result"]) == (
         0,
         "failed",
         1,
-        1,
+        3,
         None,
     )
     assert chunk["error"].startswith("invalid_input (contact_phone): the 837")
@@ -69,7 +74,7 @@ def test_start_follow_show_and_a_failed_job(sqlite_container: Container, sqlite_
     batched = run(
         "jobs", "start", "batch_claims", "-p", "contact_phone=2175550100", "--no-wait", url=sqlite_url, extra_env=CLOCK
     )
-    assert "batch_claims succeeded: 1/1 chunks, 1/1 items; batched 3, files 1, held 0" in batched.stdout
+    assert "batch_claims succeeded: 1/1 chunks, 3/3 items; batched 3, files 1, held 0" in batched.stdout
 
     listed = json.loads(run("jobs", "list", "--kind", "batch_claims", "--json", url=sqlite_url, extra_env=CLOCK).stdout)
     assert sorted(j["status"] for j in listed) == ["failed", "succeeded"]

@@ -56,7 +56,7 @@ def test_start_a_job_follow_it_and_resume_a_failed_chunk(web: Web) -> None:
 
     listing = web.client.get("/jobs")
     assert listing.text.count("<tr data-job=") == 3
-    assert "1/1 chunks, 0/1 items" in listing.text and "(1 chunk failed)" in listing.text
+    assert "1/1 chunks, 0/2 items" in listing.text and "(1 chunk failed)" in listing.text
     assert "2/2 chunks, 2/2 items" in listing.text
 
 

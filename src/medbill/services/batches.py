@@ -102,11 +102,13 @@ def _receiver(payer: Payer) -> NamedEntity:
 
 
 def _ready(
-    uow: UnitOfWork, deps: Deps, actor: Actor, force: Sequence[str]
+    uow: UnitOfWork, deps: Deps, actor: Actor, force: Sequence[str], payer_id: str | None = None
 ) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
-    """(claims to batch, claims held back): scrubbed claims, those with error findings only when forced."""
+    """(claims to batch, claims held back): scrubbed claims (of one payer, when named), those with error findings
+    only when forced."""
     pid = actor.practice_id
-    scrubbed = uow.claims.find(pid, ClaimQuery(statuses=(ClaimStatus.SCRUBBED,), limit=100_000))
+    query = ClaimQuery(statuses=(ClaimStatus.SCRUBBED,), payer_id=payer_id, limit=1_000_000)
+    scrubbed = uow.claims.find(pid, query)
     by_id = {c.id: c for c in scrubbed}
     for index, claim_id in enumerate(force):
         if claim_id not in by_id:
@@ -138,15 +140,19 @@ def batch_claims(
     options: BatchOptions | None = None,
     out_dir: Path | None = None,
     on_progress: Progress = no_progress,
+    payer_id: str | None = None,
 ) -> BatchResult:
     """One 837 file per payer and kind (and per ``claims_per_file`` claims, 5,000 at most) for every scrubbed claim
-    without error findings (or forced); claims become queued."""
+    without error findings (or forced); claims become queued. ``payer_id``: only that payer's claims (a background
+    job batches each payer in a chunk of its own; each payer's interchange numbers are its own counter)."""
     actor.require(WRITE)
     options = options or BatchOptions()
     if options.force and actor.role is not Role.ADMIN:
         raise PermissionDenied("forcing a claim with errors into a batch takes the admin role")
     if options.usage not in ("P", "T"):
         raise ValidationError("usage is P (production) or T (test)", field="usage")
+    if payer_id is not None and options.force:
+        raise ValidationError("force claims into a batch of all payers, not of one", field="force")
     if not 1 <= options.claims_per_file <= MAX_CLAIMS_PER_FILE:
         raise ValidationError(f"a file holds 1 to {MAX_CLAIMS_PER_FILE} claims", field="claims_per_file")
     if out_dir is not None and not out_dir.is_dir():
@@ -155,7 +161,7 @@ def batch_claims(
     files: list[tuple[Path, bytes]] = []
     with deps.uow() as uow:
         pid = actor.practice_id
-        ready, held = _ready(uow, deps, actor, options.force)
+        ready, held = _ready(uow, deps, actor, options.force, payer_id)
         if not ready:
             uow.commit()  # the audit rows of forced claims, if any
             return BatchResult(held=tuple(held))

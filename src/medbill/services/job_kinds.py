@@ -4,7 +4,8 @@ Every chunk calls the same service the CLI, API and web call, so running in the 
 what is done; each of those services is idempotent for a retried chunk (claims are keyed by encounter and payer,
 an 835 by payer, trace and claim payments, a batch is sent once, a scrubbed claim is scrubbed again to the same
 findings). Chunk sizes: claims are built and scrubbed 500 at a time (a patient's claims stay in one scrub chunk, so
-duplicate checks across them still see each other); an 835 file is one chunk; the other jobs are one chunk each.
+duplicate checks across them still see each other); 837s are built a payer a chunk; an 835 file is one chunk; the
+other jobs are one chunk each.
 """
 
 from __future__ import annotations
@@ -104,10 +105,17 @@ def _run_scrub(ctx: ChunkContext, payload: JsonMap) -> dict[str, Any]:
     return {"scrubbed": len(done), "with_errors": sum(1 for c in done if c.blocking_findings)}
 
 
-def _run_batch(ctx: ChunkContext, _payload: JsonMap) -> dict[str, Any]:
+def _plan_batch(uow: UnitOfWork, actor: Actor, params: JsonMap) -> list[Planned]:
+    """A chunk per payer with scrubbed claims: each payer's 837s are built side by side with the others'."""
+    payers = uow.jobs.claim_payers(actor.practice_id, ClaimStatus.SCRUBBED.value)
+    return [Planned({"payer_id": payer_id}, count) for payer_id, count in sorted(payers.items())]
+
+
+def _run_batch(ctx: ChunkContext, payload: JsonMap) -> dict[str, Any]:
     result = batches.batch_claims(
         ctx.deps,
         ctx.actor,
+        payer_id=payload.get("payer_id"),
         options=batches.BatchOptions(
             usage=ctx.params["usage"],
             contact_phone=ctx.params.get("contact_phone"),
@@ -243,7 +251,7 @@ def _run_report(ctx: ChunkContext, _payload: JsonMap) -> dict[str, Any]:
 SUBMIT = Permission.CLAIMS_SUBMIT
 register(JobSpec(JobKind.BUILD_CLAIMS, SUBMIT, _plan_build, _run_build, _chunk_size))
 register(JobSpec(JobKind.SCRUB_CLAIMS, SUBMIT, _plan_scrub, _run_scrub, _chunk_size))
-register(JobSpec(JobKind.BATCH_CLAIMS, SUBMIT, _one, _run_batch, _batch_options))
+register(JobSpec(JobKind.BATCH_CLAIMS, SUBMIT, _plan_batch, _run_batch, _batch_options))
 register(JobSpec(JobKind.SEND_BATCHES, SUBMIT, _one, _run_send, _mailbox))
 register(JobSpec(JobKind.POLL_CLEARINGHOUSE, SUBMIT, _one, _run_poll, _check_poll))
 register(JobSpec(JobKind.CLAIM_STATUS, SUBMIT, _one, _run_status, _check_status))

@@ -39,6 +39,7 @@ class JobRepository(Protocol):
         ...
 
     def claims_by_patient(self, practice_id: str, status: str) -> list[tuple[str, str]]: ...
+    def claim_payers(self, practice_id: str, status: str) -> dict[str, int]: ...  # payer id → claims
 
 
 class Dispatcher(Protocol):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, insert, select, update
+from sqlalchemy import Connection, Row, and_, case, func, insert, select, update
 
 from medbill.adapters.db import tables as t
 from medbill.domain.errors import NotFound
@@ -218,3 +218,13 @@ class SqlJobRepository:
             .order_by(c.patient_id, c.id)
         )
         return [(r.id, r.patient_id) for r in rows]
+
+    def claim_payers(self, practice_id: str, status: str) -> dict[str, int]:
+        """How many of the practice's claims in ``status`` each payer has: what a batch job plans over."""
+        c = t.claims.c
+        rows = self._conn.execute(
+            select(c.payer_id, func.count())
+            .where(c.practice_id == practice_id, c.status == status)
+            .group_by(c.payer_id)
+        )
+        return {payer_id: int(count) for payer_id, count in rows}

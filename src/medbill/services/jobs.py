@@ -166,7 +166,7 @@ def run_chunk(
     with deps.uow() as uow:
         uow.jobs.finish(practice_id, job_id, seq, status, result=result, error=error, at=deps.clock.now())
         uow.commit()
-        return next(c for c in uow.jobs.chunks(practice_id, job_id) if c.seq == seq)
+        return uow.jobs.chunk(practice_id, job_id, seq)
 
 
 def _release(deps: Deps, practice_id: str, job_id: str, seq: int, error: str) -> None:

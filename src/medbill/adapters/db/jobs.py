@@ -113,7 +113,7 @@ class SqlJobRepository:
         )
         return [_chunk_of(r) for r in rows]
 
-    def _chunk(self, practice_id: str, job_id: str, seq: int) -> JobChunk:
+    def chunk(self, practice_id: str, job_id: str, seq: int) -> JobChunk:
         row = self._conn.execute(
             select(t.job_chunks).where(_K.practice_id == practice_id, _K.job_id == job_id, _K.seq == seq)
         ).first()
@@ -128,14 +128,14 @@ class SqlJobRepository:
             .values(status=ChunkStatus.RUNNING.value, attempts=_K.attempts + 1, started_at=at)
         ).rowcount
         if not taken:
-            self._chunk(practice_id, job_id, seq)  # NotFound when there is no such chunk at all
+            self.chunk(practice_id, job_id, seq)  # NotFound when there is no such chunk at all
             return None
         self._conn.execute(
             update(t.jobs)
             .where(_J.practice_id == practice_id, _J.id == job_id, _J.status == JobStatus.QUEUED.value)
             .values(status=JobStatus.RUNNING.value)
         )
-        return self._chunk(practice_id, job_id, seq)
+        return self.chunk(practice_id, job_id, seq)
 
     def finish(
         self, practice_id: str, job_id: str, seq: int, status: ChunkStatus, *, result: str, error: str, at: datetime
